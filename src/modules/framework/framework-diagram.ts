@@ -1,0 +1,66 @@
+import type { FrameworkLevel, Role } from '../catalogue/index.ts'
+
+/** One bar of the progression diagram: a level's credits stacked on those of the levels before it. */
+export interface DiagramBar {
+  readonly levelId: string
+  readonly label: string
+  readonly cumulativeCredits: number
+  readonly credits: number
+  readonly x: number
+  readonly width: number
+  /** Where the credits carried from earlier levels end and this level's own begin. */
+  readonly carriedWidth: number
+  readonly y: number
+  readonly height: number
+  readonly prepares: readonly string[]
+}
+
+export interface ProgressionDiagram {
+  readonly width: number
+  readonly height: number
+  readonly bars: readonly DiagramBar[]
+  /** The sentence a screen reader hears instead of the picture. */
+  readonly description: string
+}
+
+const width = 640
+const rowHeight = 64
+const labelWidth = 150
+const barHeight = 36
+
+/**
+ * PGCert 60 → PGDip 120 → Master's 180, drawn as bars whose length is the credits held at each level, so the
+ * picture shows each level building on the one before. Pure geometry; the view draws it as SVG.
+ */
+export function buildProgressionDiagram(
+  levels: readonly FrameworkLevel[],
+  roles: readonly Role[],
+): ProgressionDiagram {
+  const maxCredits = Math.max(1, ...levels.map((level) => level.cumulativeCredits))
+  const scale = (width - labelWidth - 20) / maxCredits
+  const roleNames = new Map(roles.map((role) => [role.id, role.name]))
+  const bars = levels.map((level, index): DiagramBar => ({
+    levelId: level.id,
+    label: level.abbreviation,
+    cumulativeCredits: level.cumulativeCredits,
+    credits: level.credits,
+    x: labelWidth,
+    width: Math.round(level.cumulativeCredits * scale),
+    carriedWidth: Math.round((level.cumulativeCredits - level.credits) * scale),
+    y: 10 + index * rowHeight,
+    height: barHeight,
+    prepares: level.prepares.map((id) => roleNames.get(id) ?? id),
+  }))
+  const description = levels
+    .map((level, index) => {
+      const roleText =
+        level.prepares.length === 0
+          ? ''
+          : `; prepares for ${level.prepares.map((id) => roleNames.get(id) ?? id).join(' and ')}`
+      const carried =
+        index === 0 ? '' : ` (the ${levels[index - 1]?.abbreviation} plus ${level.credits} more)`
+      return `${level.name}: ${level.cumulativeCredits} credits${carried}${roleText}`
+    })
+    .join('. ')
+  return { width, height: 20 + levels.length * rowHeight, bars, description: `${description}.` }
+}

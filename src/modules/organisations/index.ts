@@ -1,0 +1,10 @@
+// The organisations module's public surface.
+export { parseTrustRows, parseOdsDate, toTitleCase } from './ods-trust-file.ts'
+export type { NhsTrustRecord, TrustRowProblem } from './ods-trust-file.ts'
+export type { Organisation, Region } from './organisation.ts'
+export { createOrganisationRepository } from './organisation-repository.ts'
+export { createOrganisationService } from './organisation-service.ts'
+export type { OrganisationService, OrganisationPage } from './organisation-service.ts'
+export { isOpen } from './organisation.ts'
+export { organisationApiRoutes } from './organisation-api.ts'
+export { registerOrganisationPages } from './organisation-pages.ts'

@@ -1,0 +1,111 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { parseParameters } from './query-parameters.ts'
+
+/**
+ * A JSON API route declared once: its parameters and response as zod schemas, which both check requests at
+ * run time and describe the route in OpenAPI, so the published description cannot drift from the code.
+ */
+export interface ApiRoute<
+  P extends z.ZodObject = z.ZodObject,
+  Q extends z.ZodObject = z.ZodObject,
+  R extends z.ZodType = z.ZodType,
+> {
+  readonly method: 'GET'
+  /** Fastify's form: `/api/v1/schemes/:schemeId`. */
+  readonly url: string
+  readonly operationId: string
+  readonly summary: string
+  readonly description?: string
+  readonly tag: string
+  readonly params?: P
+  readonly query?: Q
+  readonly response: R
+  /** Responses depend only on the catalogue: cache them until it changes. */
+  readonly cacheUntilCatalogueChanges?: boolean
+  /** Answers 404 problems (an unknown id). */
+  readonly mayBeNotFound?: boolean
+  readonly handler: (input: {
+    readonly params: z.infer<P>
+    readonly query: z.infer<Q>
+    readonly request: FastifyRequest
+    readonly reply: FastifyReply
+  }) => Promise<z.input<R>>
+}
+
+/** Declares an API route with its types inferred from its schemas. */
+export function defineApiRoute<P extends z.ZodObject, Q extends z.ZodObject, R extends z.ZodType>(
+  route: ApiRoute<P, Q, R>,
+): ApiRoute<P, Q, R> {
+  return route
+}
+
+export class ApiRegistry {
+  readonly #routes: ApiRoute[] = []
+
+  get routes(): readonly ApiRoute[] {
+    return this.#routes
+  }
+
+  register(app: FastifyInstance, routes: readonly ApiRoute[]): void {
+    for (const route of routes) {
+      this.#routes.push(route)
+      app.route({
+        method: route.method,
+        url: route.url,
+        config: { cacheUntilCatalogueChanges: route.cacheUntilCatalogueChanges === true },
+        handler: async (request, reply) => {
+          const params =
+            route.params === undefined ? {} : parseParameters(route.params, request.params, 'path')
+          const query = route.query === undefined ? {} : parseParameters(route.query, request.query, 'query')
+          const body = await route.handler({ params, query, request, reply })
+          return reply.type('application/json; charset=utf-8').send(JSON.stringify(body))
+        },
+      })
+    }
+  }
+}
+
+// Shared API shapes -------------------------------------------------------------------------------------
+
+/** `?page=2&pageSize=50`: whole numbers, with limits named in the error when they are broken. */
+export const paginationQuery = {
+  page: z.coerce
+    .number({ error: 'must be a whole number from 1' })
+    .int('must be a whole number from 1')
+    .min(1, 'must be a whole number from 1')
+    .max(10_000, 'must be at most 10000')
+    .default(1)
+    .describe('The page of results, from 1.'),
+  pageSize: z.coerce
+    .number({ error: 'must be a whole number from 1 to 100' })
+    .int('must be a whole number from 1 to 100')
+    .min(1, 'must be a whole number from 1 to 100')
+    .max(100, 'must be a whole number from 1 to 100')
+    .default(20)
+    .describe('How many results a page holds, at most 100.'),
+}
+
+export function paginatedResponse<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int().describe('How many items match, on all pages.'),
+    pageCount: z.number().int(),
+  })
+}
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    'invalid-params': z
+      .array(z.object({ name: z.string(), reason: z.string() }))
+      .optional()
+      .describe('Each parameter or field that was wrong, and why.'),
+  })
+  .describe('RFC 9457 problem details')

@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Cache this GET route's 200 responses until the catalogue changes. */
+    cacheUntilCatalogueChanges?: boolean
+  }
+  interface FastifyRequest {
+    cacheKey?: string
+  }
+}
+
+export interface ResponseCacheOptions {
+  /** The version of what the cached responses were built from; a new value empties the cache. */
+  readonly currentVersion: () => Promise<string>
+  /** How long a version read is trusted before asking again: bounds staleness across app instances. */
+  readonly versionTtlMs: number
+  readonly maxEntries: number
+  /** Requests that must not be served from, or stored in, the shared cache (a signed-in person's, say). */
+  readonly isPersonal?: (request: FastifyRequest) => boolean
+}
+
+interface CachedResponse {
+  readonly body: string
+  readonly contentType: string
+  /** The nonce that was rendered into the body; swapped for this request's nonce on every hit. */
+  readonly nonce: string
+}
+
+/**
+ * The catalogue changes only when someone loads new content, so its pages and API answers are built once per
+ * catalogue version and then served from memory. Each hit gets its own CSP nonce. Bounded (oldest entries go
+ * first) and emptied as soon as the catalogue version changes.
+ */
+export function registerResponseCache(app: FastifyInstance, options: ResponseCacheOptions): void {
+  const entries = new Map<string, CachedResponse>()
+  let version: string | undefined
+  let versionReadAt = 0
+  let pendingVersion: Promise<string> | undefined
+
+  const readVersion = async (): Promise<string> => {
+    const now = Date.now()
+    if (version !== undefined && now - versionReadAt < options.versionTtlMs) return version
+    pendingVersion ??= options.currentVersion().finally(() => {
+      pendingVersion = undefined
+    })
+    const latest = await pendingVersion
+    if (latest !== version) entries.clear()
+    version = latest
+    versionReadAt = now
+    return latest
+  }
+
+  const isCacheable = (request: FastifyRequest) =>
+    request.routeOptions.config.cacheUntilCatalogueChanges === true &&
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    options.isPersonal?.(request) !== true
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!isCacheable(request)) return
+    const key = `${await readVersion()}\0${request.url}`
+    const hit = entries.get(key)
+    if (hit === undefined) {
+      request.cacheKey = key
+      return
+    }
+    // Refresh its place: the map's order is the eviction order.
+    entries.delete(key)
+    entries.set(key, hit)
+    const body = hit.nonce === '' ? hit.body : hit.body.replaceAll(hit.nonce, request.cspNonce)
+    return reply.header('x-cache', 'hit').type(hit.contentType).send(body)
+  })
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.cacheKey === undefined || reply.statusCode !== 200 || typeof payload !== 'string')
+      return payload
+    const contentType = String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8')
+    const nonce = contentType.startsWith('text/html') ? request.cspNonce : ''
+    entries.set(request.cacheKey, { body: payload, contentType, nonce })
+    while (entries.size > options.maxEntries) {
+      const oldest = entries.keys().next().value
+      if (oldest === undefined) break
+      entries.delete(oldest)
+    }
+    reply.header('x-cache', 'miss')
+    return payload
+  })
+}
