@@ -22,21 +22,19 @@ const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('localhost'),
   PORT: z.coerce
-    .number({ error: 'PORT must be a whole number from 0 to 65535' })
-    .int('PORT must be a whole number from 0 to 65535')
-    .min(0, 'PORT must be a whole number from 0 to 65535')
-    .max(65535, 'PORT must be a whole number from 0 to 65535')
+    .number({ error: 'must be a whole number from 0 to 65535' })
+    .int('must be a whole number from 0 to 65535')
+    .min(0, 'must be a whole number from 0 to 65535')
+    .max(65535, 'must be a whole number from 0 to 65535')
     .default(3000),
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   CONTENT_DIR: z.string().min(1).default('./content'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PUBLIC_URL: z
-    .url({ error: 'PUBLIC_URL must be an absolute URL such as https://trellis.example.nhs.uk' })
-    .optional(),
+  PUBLIC_URL: z.url({ error: 'must be an absolute URL such as https://trellis.example.nhs.uk' }).optional(),
 })
 
 export class ConfigError extends Error {

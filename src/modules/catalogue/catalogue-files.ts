@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
+import { access, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml'
@@ -28,6 +28,8 @@ export interface ReadCatalogue {
 }
 
 const sourcesDirectory = 'sources'
+/** The five source documents themselves, kept beside the content that cites them. */
+const seedsDirectory = 'seeds'
 
 export async function readCatalogue(contentDirectory: string): Promise<ReadCatalogue> {
   const problems: CatalogueProblem[] = []
@@ -57,6 +59,17 @@ export async function readCatalogue(contentDirectory: string): Promise<ReadCatal
       sourceOrigins.set(source.id, { file, index })
       allSources.push(source)
     })
+  }
+  for (const source of allSources) {
+    if (source.seed === undefined) continue
+    if (!(await fileExists(join(contentDirectory, seedsDirectory, source.seed)))) {
+      const origin = sourceOrigins.get(source.id)!
+      problems.push({
+        file: origin.file,
+        ...locate(documents.get(origin.file), ['sources', origin.index, 'seed']),
+        reason: `source document ${source.seed} is not in content/${seedsDirectory}/`,
+      })
+    }
   }
 
   for (const [file, schema] of Object.entries(contentFiles) as [ContentFileName, z.ZodType][]) {
@@ -251,6 +264,15 @@ async function readTrustCsv(
   const result = parseTrustRows(rows, metadata.regions)
   for (const problem of result.problems) problems.push({ file, ...problem })
   return result.trusts
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    await access(path)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function firstLine(message: string): string {

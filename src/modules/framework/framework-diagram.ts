@@ -28,6 +28,8 @@ const rowHeight = 64
 const labelWidth = 150
 const barHeight = 36
 
+const roundToTenth = (value: number) => Math.round(value * 10) / 10
+
 /**
  * PGCert 60 → PGDip 120 → Master's 180, drawn as bars whose length is the credits held at each level, so the
  * picture shows each level building on the one before. Pure geometry; the view draws it as SVG.
@@ -45,8 +47,8 @@ export function buildProgressionDiagram(
     cumulativeCredits: level.cumulativeCredits,
     credits: level.credits,
     x: labelWidth,
-    width: Math.round(level.cumulativeCredits * scale),
-    carriedWidth: Math.round((level.cumulativeCredits - level.credits) * scale),
+    width: roundToTenth(level.cumulativeCredits * scale),
+    carriedWidth: roundToTenth((level.cumulativeCredits - level.credits) * scale),
     y: 10 + index * rowHeight,
     height: barHeight,
     prepares: level.prepares.map((id) => roleNames.get(id) ?? id),

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, readConfig } from './config.ts'
+
+describe('readConfig', () => {
+  it('runs on embedded PGlite at localhost:3000 when nothing is set', () => {
+    const config = readConfig({})
+    expect(config).toMatchObject({
+      environment: 'development',
+      host: 'localhost',
+      port: 3000,
+      databaseUrl: undefined,
+    })
+    expect(config.dataDirectory).toMatch(/\/data$/)
+    expect(config.publicUrl).toBe('http://localhost:3000')
+  })
+
+  it('takes PORT, HOST and DATABASE_URL from the environment', () => {
+    const config = readConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u@db:5432/trellis' })
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u@db:5432/trellis' })
+  })
+
+  it('treats an empty variable as unset', () => {
+    expect(readConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 })
+  })
+
+  it('names the variable and the rule when a value is wrong', () => {
+    const attempt = () => readConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x' })
+    expect(attempt).toThrow(ConfigError)
+    try {
+      attempt()
+    } catch (error) {
+      const problems = (error as ConfigError).problems
+      expect(problems).toContainEqual(expect.stringMatching(/^PORT: must be a whole number from 0 to 65535/))
+      expect(problems).toContainEqual(expect.stringMatching(/^DATABASE_URL: must start with postgres:\/\//))
+    }
+  })
+
+  it('refuses to run in production on the embedded database', () => {
+    expect(() => readConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required in production/)
+    expect(readConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/trellis' }).environment).toBe(
+      'production',
+    )
+  })
+
+  it('refuses a port out of range', () => {
+    expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT/)
+  })
+})
