@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from 'vitest'
 import { describeEachEngine } from '../../../test/support/each-engine.ts'
 import { readTestCatalogue } from '../../../test/support/test-app.ts'
 import { composeServices, type Services } from '../../composition.ts'
+import { highlightStart, highlightStop } from '../../platform/views/search-highlight.ts'
 import type { ReadCatalogue } from './catalogue-files.ts'
 
 describeEachEngine('the catalogue in the database', ({ database }) => {
@@ -129,7 +130,7 @@ describeEachEngine('the catalogue in the database', ({ database }) => {
     const page = await services.catalogue.search('doctoral fellowship', 1, 10)
     expect(page.total).toBeGreaterThan(0)
     expect(page.results[0]?.title).toMatch(/Doctoral/i)
-    expect(page.results[0]?.highlightedTitle).toMatch(/\u0002Doctoral\u0003/)
+    expect(page.results[0]?.highlightedTitle).toContain(`${highlightStart}Doctoral${highlightStop}`)
     const ranks = page.results.map((r) => r.rank)
     expect(ranks).toEqual([...ranks].sort((a, b) => b - a))
   })
