@@ -1,5 +1,5 @@
 import { relative } from 'node:path'
-import { ConfigError, readConfig, type Config } from './config.ts'
+import { readConfigOrExit, type Config } from './config.ts'
 import { formatProblem, readCatalogue } from './modules/catalogue/index.ts'
 
 /**
@@ -80,16 +80,7 @@ export async function runCli(args: readonly string[], config: Config, output: Cl
 
 /** The process entry for `trellis` (bin/trellis.js). */
 export async function runCliMain(): Promise<void> {
-  let config: Config
-  try {
-    config = readConfig()
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message)
-      process.exit(2)
-    }
-    throw error
-  }
+  const config = readConfigOrExit()
   const code = await runCli(process.argv.slice(2), config, {
     out: (line) => console.log(line),
     error: (line) => console.error(line),

@@ -3,6 +3,7 @@ import type { Database } from './platform/database/database.ts'
 import { migrate } from './platform/database/migrate.ts'
 import { openDatabase } from './platform/database/open-database.ts'
 import {
+  createCatalogueLoadRepository,
   createCatalogueRepository,
   createCatalogueService,
   type CatalogueService,
@@ -32,7 +33,12 @@ export interface Composition {
 /** The one place that constructs repositories and services, over a database that is already open. */
 export function composeServices(database: Database): Services {
   const organisations = createOrganisationService(createOrganisationRepository(database))
-  const catalogue = createCatalogueService(database, createCatalogueRepository(database), organisations)
+  const catalogue = createCatalogueService(
+    database,
+    createCatalogueRepository(database),
+    createCatalogueLoadRepository(database),
+    organisations,
+  )
   const pathways = createPathwayService(catalogue)
   return { catalogue, organisations, pathways }
 }

@@ -1,6 +1,6 @@
 import { buildApp } from './app.ts'
 import { openComposition } from './composition.ts'
-import { ConfigError, readConfig } from './config.ts'
+import { readConfigOrExit } from './config.ts'
 import { formatProblem, readCatalogue } from './modules/catalogue/index.ts'
 
 /**
@@ -8,17 +8,7 @@ import { formatProblem, readCatalogue } from './modules/catalogue/index.ts'
  * has changed, then listen. SIGINT and SIGTERM close the server and the database cleanly.
  */
 async function main(): Promise<void> {
-  let config
-  try {
-    config = readConfig()
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message)
-      process.exit(2)
-    }
-    throw error
-  }
-
+  const config = readConfigOrExit()
   const composition = await openComposition(config)
   const catalogue = await readCatalogue(config.contentDirectory)
   if (catalogue.problems.length > 0) {

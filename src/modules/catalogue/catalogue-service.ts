@@ -18,6 +18,7 @@ import type {
   Stage,
 } from './catalogue.ts'
 import type { ReadCatalogue } from './catalogue-files.ts'
+import type { CatalogueLoadRepository } from './catalogue-load-repository.ts'
 import type { CatalogueRepository, SearchResultRow } from './catalogue-repository.ts'
 import { buildSearchDocuments, searchKinds, type SearchKind } from './search-documents.ts'
 
@@ -92,6 +93,7 @@ export class CatalogueNotValidError extends Error {
 export function createCatalogueService(
   db: Database,
   repository: CatalogueRepository,
+  loads: CatalogueLoadRepository,
   organisations: OrganisationService,
 ): CatalogueService {
   // Single entries are found in their (small, ordered) lists: the whole catalogue is a few hundred rows.
@@ -105,10 +107,10 @@ export function createCatalogueService(
         throw new CatalogueNotValidError(catalogue.problems.length)
       }
       return db.transaction(async (tx) => {
-        const entries = await repository.saveContent(tx, content)
+        const entries = await loads.saveContent(tx, content)
         await organisations.replaceNhsTrusts(tx, catalogue.trusts, content.nhsTrusts.sources)
-        await repository.replaceSearchDocuments(tx, buildSearchDocuments(content, catalogue.trusts))
-        const version = await repository.recordVersion(tx, {
+        await loads.replaceSearchDocuments(tx, buildSearchDocuments(content, catalogue.trusts))
+        const version = await loads.recordVersion(tx, {
           contentHash: catalogue.contentHash,
           entryCount: entries,
           organisationCount: catalogue.trusts.length,
@@ -124,7 +126,7 @@ export function createCatalogueService(
     },
 
     async loadIfChanged(catalogue) {
-      const current = await repository.findCurrentVersion()
+      const current = await loads.findCurrentVersion()
       if (current !== null && current.contentHash === catalogue.contentHash) {
         return {
           loaded: false,
@@ -137,7 +139,7 @@ export function createCatalogueService(
       return service.load(catalogue)
     },
 
-    findCurrentVersion: () => repository.findCurrentVersion(),
+    findCurrentVersion: () => loads.findCurrentVersion(),
     listSources: () => repository.listSources(),
     listRegulators: () => repository.listRegulators(),
     listProfessionGroups: () => repository.listProfessionGroups(),

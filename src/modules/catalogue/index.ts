@@ -8,6 +8,7 @@ export {
 export type * from './catalogue.ts'
 export { readCatalogue } from './catalogue-files.ts'
 export type { ReadCatalogue } from './catalogue-files.ts'
+export { createCatalogueLoadRepository } from './catalogue-load-repository.ts'
 export { createCatalogueRepository } from './catalogue-repository.ts'
 export { createCatalogueService, CatalogueNotValidError, loadSourceIndex } from './catalogue-service.ts'
 export type {
