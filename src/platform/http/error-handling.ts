@@ -48,9 +48,11 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, error: Ht
       : error.statusCode >= 500
         ? 'errors/server-error.njk'
         : 'errors/bad-request.njk'
+  const isAddressProblem = error.statusCode === 400 && error.invalidParams.length > 0
   return reply.type('text/html; charset=utf-8').view(template, {
-    pageTitle: error.title,
+    pageTitle: isAddressProblem ? 'There is a problem with the page address' : error.title,
     error,
+    path: request.url.split('?')[0],
     cspNonce: request.cspNonce,
   })
 }

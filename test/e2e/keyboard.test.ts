@@ -1,0 +1,87 @@
+import type { Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  checkAccessibility,
+  collectPageErrors,
+  readFocus,
+  startBrowserHarness,
+  type BrowserHarness,
+} from './browser.ts'
+import { HomePage } from './pages/home-page.ts'
+import { ProfessionPage } from './pages/profession-page.ts'
+import { ProfessionsPage } from './pages/professions-page.ts'
+import { SearchResultsPage } from './pages/search-results-page.ts'
+
+/** Far more Tab presses than any target on these pages needs: a bound, so that a missing target fails fast. */
+const maximumTabs = 120
+
+/**
+ * Presses Tab until `target` has focus, asserting on the way that every element reached shows the NHS.UK focus
+ * indicator and is scrolled into view: a keyboard user can always see where they are. Returns how many
+ * presses it took.
+ */
+async function tabTo(page: Page, target: Locator): Promise<number> {
+  const passed: string[] = []
+  for (let presses = 1; presses <= maximumTabs; presses++) {
+    await page.keyboard.press('Tab')
+    const focus = await readFocus(page)
+    if (!focus) continue
+    expect(focus.hasFocusStyle, `visible focus on ${focus.description} (${page.url()})`).toBe(true)
+    expect(focus.isInViewport, `${focus.description} scrolled into view (${page.url()})`).toBe(true)
+    if ((await target.and(page.locator(':focus')).count()) === 1) return presses
+    passed.push(focus.description)
+  }
+  throw new Error(`Tab never reached ${target} on ${page.url()}; focus went through: ${passed.join(', ')}`)
+}
+
+// A keyboard-only journey: nothing but Tab, Enter and typing, from the home page to search results.
+describe('keyboard-only journey', () => {
+  let harness: BrowserHarness
+  let page: Page
+  let pageErrors: string[]
+
+  beforeAll(async () => {
+    harness = await startBrowserHarness()
+    page = await harness.newPage()
+    pageErrors = collectPageErrors(page)
+  })
+
+  afterAll(async () => {
+    await harness?.close()
+  })
+
+  it('skips to the main content, reaches a profession and searches from the header', async () => {
+    await page.goto('/')
+    await HomePage.verifyOnPage(page)
+
+    // The first Tab reaches the skip link, which appears when focused.
+    const skipLink = page.getByRole('link', { name: 'Skip to main content' })
+    expect(await tabTo(page, skipLink)).toBe(1)
+    expect(await skipLink.isVisible()).toBe(true)
+    await checkAccessibility(page, 'home page with the skip link focused')
+
+    // Enter follows it: the very next Tab lands on "Start now" in the main content, past the whole header.
+    await page.keyboard.press('Enter')
+    expect(new URL(page.url()).hash).toBe('#maincontent')
+    expect(await tabTo(page, page.getByRole('button', { name: 'Start now' }))).toBe(1)
+    await page.keyboard.press('Enter')
+    const professions = await ProfessionsPage.verifyOnPage(page)
+
+    await tabTo(page, professions.professionLink('Nurse'))
+    await checkAccessibility(page, 'professions with Nurse focused')
+    await page.keyboard.press('Enter')
+    await ProfessionPage.verifyOnPage(page, 'nurses')
+
+    // From the top of the new page: the header's search field, typing, then its button.
+    await tabTo(page, page.getByRole('searchbox', { name: 'Search Trellis' }))
+    await page.keyboard.type('doctoral fellowship')
+    expect(await tabTo(page, page.getByRole('banner').getByRole('button', { name: 'Search' }))).toBe(1)
+    await checkAccessibility(page, 'nurse pathway with the header search button focused')
+    await page.keyboard.press('Enter')
+
+    const results = await SearchResultsPage.verifyOnPage(page)
+    expect(await results.status()).toMatch(/^\d+ results for “doctoral fellowship”/)
+    expect(await results.resultTitles()).toContain('NIHR Doctoral Fellowship')
+    expect(pageErrors).toEqual([])
+  })
+})
