@@ -13,6 +13,8 @@ export interface DiagramBar {
   readonly y: number
   readonly height: number
   readonly prepares: readonly string[]
+  /** One line under the bar for each role the level prepares for. */
+  readonly roleLines: readonly { readonly text: string; readonly y: number }[]
 }
 
 export interface ProgressionDiagram {
@@ -24,9 +26,10 @@ export interface ProgressionDiagram {
 }
 
 const width = 640
-const rowHeight = 64
 const labelWidth = 150
 const barHeight = 36
+const roleLineHeight = 22
+const rowGap = 26
 
 const roundToTenth = (value: number) => Math.round(value * 10) / 10
 
@@ -41,18 +44,25 @@ export function buildProgressionDiagram(
   const maxCredits = Math.max(1, ...levels.map((level) => level.cumulativeCredits))
   const scale = (width - labelWidth - 20) / maxCredits
   const roleNames = new Map(roles.map((role) => [role.id, role.name]))
-  const bars = levels.map((level, index): DiagramBar => ({
-    levelId: level.id,
-    label: level.abbreviation,
-    cumulativeCredits: level.cumulativeCredits,
-    credits: level.credits,
-    x: labelWidth,
-    width: roundToTenth(level.cumulativeCredits * scale),
-    carriedWidth: roundToTenth((level.cumulativeCredits - level.credits) * scale),
-    y: 10 + index * rowHeight,
-    height: barHeight,
-    prepares: level.prepares.map((id) => roleNames.get(id) ?? id),
-  }))
+  let y = 10
+  const bars = levels.map((level): DiagramBar => {
+    const prepares = level.prepares.map((id) => roleNames.get(id) ?? id)
+    const bar: DiagramBar = {
+      levelId: level.id,
+      label: level.abbreviation,
+      cumulativeCredits: level.cumulativeCredits,
+      credits: level.credits,
+      x: labelWidth,
+      width: roundToTenth(level.cumulativeCredits * scale),
+      carriedWidth: roundToTenth((level.cumulativeCredits - level.credits) * scale),
+      y,
+      height: barHeight,
+      prepares,
+      roleLines: prepares.map((text, index) => ({ text, y: y + barHeight + 18 + index * roleLineHeight })),
+    }
+    y += barHeight + prepares.length * roleLineHeight + rowGap
+    return bar
+  })
   const description = levels
     .map((level, index) => {
       const roleText =
@@ -64,5 +74,5 @@ export function buildProgressionDiagram(
       return `${level.name}: ${level.cumulativeCredits} credits${carried}${roleText}`
     })
     .join('. ')
-  return { width, height: 20 + levels.length * rowHeight, bars, description: `${description}.` }
+  return { width, height: y, bars, description: `${description}.` }
 }

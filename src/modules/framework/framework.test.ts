@@ -27,6 +27,19 @@ describe('buildProgressionDiagram', () => {
     expect(pgcert!.carriedWidth).toBe(0)
   })
 
+  it('writes under each bar the roles its level prepares for, each on a line of its own', () => {
+    const diagram = buildProgressionDiagram(levels, content.framework.roles)
+    expect(diagram.bars.map((b) => b.roleLines.map((l) => l.text))).toEqual([
+      ['Local Co-Investigator'],
+      [],
+      ['Local PI on most studies'],
+    ])
+    const [pgcert, pgdip] = diagram.bars
+    expect(pgcert!.roleLines[0]!.y).toBeGreaterThan(pgcert!.y + pgcert!.height)
+    expect(pgdip!.y).toBeGreaterThan(pgcert!.roleLines[0]!.y)
+    expect(diagram.height).toBeGreaterThan(diagram.bars.at(-1)!.roleLines[0]!.y)
+  })
+
   it('says in words what the picture shows', () => {
     expect(buildProgressionDiagram(levels, content.framework.roles).description).toBe(
       'Postgraduate Certificate: 60 credits; prepares for Local Co-Investigator. ' +
