@@ -12,7 +12,7 @@ import { registerOpenApi } from './platform/http/openapi.ts'
 import { registerResponseCache } from './platform/http/response-cache.ts'
 import { registerSecurityHeaders } from './platform/http/security-headers.ts'
 import { registerSitePages } from './platform/http/site-pages.ts'
-import { loggerOptions } from './platform/logging/logger-options.ts'
+import { loggerOptions, registerRequestLog } from './platform/logging/logger-options.ts'
 import { projectRoot, registerViews } from './platform/views/view-engine.ts'
 import { catalogueApiRoutes, registerCataloguePages } from './modules/catalogue/index.ts'
 import { frameworkApiRoutes, registerFrameworkPages } from './modules/framework/index.ts'
@@ -35,7 +35,8 @@ export async function buildApp({ config, database, services }: AppDependencies):
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : loggerOptions(config.logLevel),
     requestIdHeader: 'x-request-id',
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // One line per request, written when it completes (registerRequestLog), rather than two.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     genReqId: () => crypto.randomUUID(),
     trustProxy: isProduction,
     bodyLimit: 1_048_576,
@@ -43,8 +44,12 @@ export async function buildApp({ config, database, services }: AppDependencies):
   })
 
   registerSecurityHeaders(app, { isProduction })
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id)
+  registerRequestLog(app)
+  // Early, so that a cached answer skips every later hook.
+  registerResponseCache(app, {
+    currentVersion: async () => String((await services.catalogue.findCurrentVersion())?.id ?? 'empty'),
+    versionTtlMs: 2_000,
+    maxEntries: 2_000,
   })
   await app.register(fastifyFormbody)
   await app.register(fastifyStatic, {
@@ -61,11 +66,6 @@ export async function buildApp({ config, database, services }: AppDependencies):
   await registerViews(app, { cacheTemplates: config.environment !== 'development' })
   app.addHook('preHandler', async (request, reply) => {
     reply.locals = { ...reply.locals, cspNonce: request.cspNonce, currentPath: request.url.split('?')[0] }
-  })
-  registerResponseCache(app, {
-    currentVersion: async () => String((await services.catalogue.findCurrentVersion())?.id ?? 'empty'),
-    versionTtlMs: 2_000,
-    maxEntries: 2_000,
   })
   registerErrorHandling(app)
 

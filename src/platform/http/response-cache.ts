@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -56,19 +56,37 @@ export function registerResponseCache(app: FastifyInstance, options: ResponseCac
     (request.method === 'GET' || request.method === 'HEAD') &&
     options.isPersonal?.(request) !== true
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isCacheable(request)) return
-    const key = `${await readVersion()}\0${request.url}`
+  const serveFromCache = (request: FastifyRequest, reply: FastifyReply, currentVersion: string): boolean => {
+    const key = `${currentVersion}\0${request.url}`
     const hit = entries.get(key)
     if (hit === undefined) {
       request.cacheKey = key
-      return
+      return false
     }
     // Refresh its place: the map's order is the eviction order.
     entries.delete(key)
     entries.set(key, hit)
     const body = hit.nonce === '' ? hit.body : hit.body.replaceAll(hit.nonce, request.cspNonce)
-    return reply.header('x-cache', 'hit').type(hit.contentType).send(body)
+    reply.header('x-cache', 'hit').type(hit.contentType).send(body)
+    return true
+  }
+
+  // A callback hook, not an async one: on a hit with a fresh version nothing here waits or allocates a promise.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (!isCacheable(request)) {
+      done()
+      return
+    }
+    if (version !== undefined && Date.now() - versionReadAt < options.versionTtlMs) {
+      if (!serveFromCache(request, reply, version)) done()
+      return
+    }
+    readVersion().then(
+      (current) => {
+        if (!serveFromCache(request, reply, current)) done()
+      },
+      (error: unknown) => done(error as Error),
+    )
   })
 
   app.addHook('onSend', async (request, reply, payload) => {

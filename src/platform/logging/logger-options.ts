@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 
 /** Query parameters that may carry a secret (sign-in links, resets); their values never reach the logs. */
 const secretParameters = /([?&](?:token|code|state|password|secret)=)[^&]*/gi
@@ -31,4 +31,24 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
       },
     },
   }
+}
+
+/**
+ * One structured line per request when its response is sent: method, path (secrets redacted), status, time
+ * taken and whether the cache answered. Errors are logged where they are handled, with their stack.
+ */
+export function registerRequestLog(app: FastifyInstance): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: redactUrl(request.url),
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+        cache: reply.getHeader('x-cache'),
+      },
+      'request completed',
+    )
+    done()
+  })
 }
