@@ -21,15 +21,14 @@ export interface ResponseCacheOptions {
 }
 
 interface CachedResponse {
-  readonly body: string
+  /** Encoded once, so a hit neither re-encodes nor measures the text again. */
+  readonly body: Buffer
   readonly contentType: string
-  /** The nonce that was rendered into the body; swapped for this request's nonce on every hit. */
-  readonly nonce: string
 }
 
 /**
  * The catalogue changes only when someone loads new content, so its pages and API answers are built once per
- * catalogue version and then served from memory. Each hit gets its own CSP nonce. Bounded (oldest entries go
+ * catalogue version and then served from memory as the same bytes. Bounded (oldest entries go
  * first) and emptied as soon as the catalogue version changes.
  */
 export function registerResponseCache(app: FastifyInstance, options: ResponseCacheOptions): void {
@@ -66,8 +65,7 @@ export function registerResponseCache(app: FastifyInstance, options: ResponseCac
     // Refresh its place: the map's order is the eviction order.
     entries.delete(key)
     entries.set(key, hit)
-    const body = hit.nonce === '' ? hit.body : hit.body.replaceAll(hit.nonce, request.cspNonce)
-    reply.header('x-cache', 'hit').type(hit.contentType).send(body)
+    reply.header('x-cache', 'hit').type(hit.contentType).send(hit.body)
     return true
   }
 
@@ -93,8 +91,7 @@ export function registerResponseCache(app: FastifyInstance, options: ResponseCac
     if (request.cacheKey === undefined || reply.statusCode !== 200 || typeof payload !== 'string')
       return payload
     const contentType = String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8')
-    const nonce = contentType.startsWith('text/html') ? request.cspNonce : ''
-    entries.set(request.cacheKey, { body: payload, contentType, nonce })
+    entries.set(request.cacheKey, { body: Buffer.from(payload), contentType })
     while (entries.size > options.maxEntries) {
       const oldest = entries.keys().next().value
       if (oldest === undefined) break
