@@ -8,6 +8,8 @@ export type EngineName = 'pglite' | 'postgresql'
 
 export interface TestDatabase {
   readonly database: Database
+  /** On the server: a second pool on the same schema, as a second app instance would have. */
+  openAnotherInstance?(): Promise<Database>
   close(): Promise<void>
 }
 
@@ -38,6 +40,7 @@ export async function openTestDatabase(
   if (options.migrate !== false) await migrate(database)
   return {
     database,
+    openAnotherInstance: () => openPostgresDatabase({ connectionString: url, schema, maxConnections: 5 }),
     async close() {
       await database.close()
       await admin.query(`DROP SCHEMA ${schema} CASCADE`)

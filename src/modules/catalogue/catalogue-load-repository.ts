@@ -13,8 +13,14 @@ export interface CatalogueLoadRepository {
   saveContent(tx: Sql, content: CatalogueContent): Promise<number>
   replaceSearchDocuments(tx: Sql, documents: readonly SearchDocument[]): Promise<void>
   recordVersion(tx: Sql, version: Omit<CatalogueVersion, 'id' | 'loadedAt'>): Promise<CatalogueVersion>
-  findCurrentVersion(): Promise<CatalogueVersion | null>
+  /** The latest load, read through the load's transaction when given one. */
+  findCurrentVersion(tx?: Sql): Promise<CatalogueVersion | null>
+  /** Holds every other load back until this transaction ends (on PGlite, with one connection, it never waits). */
+  lockForLoad(tx: Sql): Promise<void>
 }
+
+/** Any fixed number: it names the lock that serialises catalogue loads across app instances. */
+const catalogueLoadLockKey = 7_294_114
 
 const provenanceColumns = { status: 'text', source_ids: 'text[]', position: 'integer' } as const
 
@@ -643,8 +649,12 @@ export function createCatalogueLoadRepository(db: Sql): CatalogueLoadRepository 
       return toVersion(row!)
     },
 
-    async findCurrentVersion() {
-      const [row] = await db.query<VersionRow>(
+    async lockForLoad(tx) {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [catalogueLoadLockKey])
+    },
+
+    async findCurrentVersion(tx = db) {
+      const [row] = await tx.query<VersionRow>(
         `SELECT id, content_hash, entry_count, organisation_count, loaded_at
          FROM catalogue_versions ORDER BY id DESC LIMIT 1`,
       )

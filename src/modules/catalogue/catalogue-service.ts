@@ -100,34 +100,22 @@ export function createCatalogueService(
   const findIn = async <T extends { id: string }>(list: Promise<T[]>, id: string) =>
     (await list).find((item) => item.id === id) ?? null
 
-  const service: CatalogueService = {
-    async load(catalogue) {
-      const content = catalogue.content
-      if (content === undefined || catalogue.problems.length > 0) {
-        throw new CatalogueNotValidError(catalogue.problems.length)
-      }
-      return db.transaction(async (tx) => {
-        const entries = await loads.saveContent(tx, content)
-        await organisations.replaceNhsTrusts(tx, catalogue.trusts, content.nhsTrusts.sources)
-        await loads.replaceSearchDocuments(tx, buildSearchDocuments(content, catalogue.trusts))
-        const version = await loads.recordVersion(tx, {
-          contentHash: catalogue.contentHash,
-          entryCount: entries,
-          organisationCount: catalogue.trusts.length,
-        })
-        return {
-          loaded: true,
-          entries,
-          organisations: catalogue.trusts.length,
-          contentHash: catalogue.contentHash,
-          version,
-        }
-      })
-    },
-
-    async loadIfChanged(catalogue) {
-      const current = await loads.findCurrentVersion()
-      if (current !== null && current.contentHash === catalogue.contentHash) {
+  /**
+   * One load at a time across every instance (a transaction-scoped lock on the server), and the "has it
+   * changed?" question asked inside it, so two instances starting together load the content once.
+   */
+  const loadContent = async (
+    catalogue: ReadCatalogue,
+    options: { onlyIfChanged: boolean },
+  ): Promise<LoadResult> => {
+    const content = catalogue.content
+    if (content === undefined || catalogue.problems.length > 0) {
+      throw new CatalogueNotValidError(catalogue.problems.length)
+    }
+    return db.transaction(async (tx) => {
+      await loads.lockForLoad(tx)
+      const current = await loads.findCurrentVersion(tx)
+      if (options.onlyIfChanged && current !== null && current.contentHash === catalogue.contentHash) {
         return {
           loaded: false,
           entries: current.entryCount,
@@ -136,8 +124,27 @@ export function createCatalogueService(
           version: current,
         }
       }
-      return service.load(catalogue)
-    },
+      const entries = await loads.saveContent(tx, content)
+      await organisations.replaceNhsTrusts(tx, catalogue.trusts, content.nhsTrusts.sources)
+      await loads.replaceSearchDocuments(tx, buildSearchDocuments(content, catalogue.trusts))
+      const version = await loads.recordVersion(tx, {
+        contentHash: catalogue.contentHash,
+        entryCount: entries,
+        organisationCount: catalogue.trusts.length,
+      })
+      return {
+        loaded: true,
+        entries,
+        organisations: catalogue.trusts.length,
+        contentHash: catalogue.contentHash,
+        version,
+      }
+    })
+  }
+
+  const service: CatalogueService = {
+    load: (catalogue) => loadContent(catalogue, { onlyIfChanged: false }),
+    loadIfChanged: (catalogue) => loadContent(catalogue, { onlyIfChanged: true }),
 
     findCurrentVersion: () => loads.findCurrentVersion(),
     listSources: () => repository.listSources(),
