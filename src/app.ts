@@ -10,7 +10,7 @@ import { registerErrorHandling } from './platform/http/error-handling.ts'
 import { registerHealth } from './platform/http/health.ts'
 import { registerOpenApi } from './platform/http/openapi.ts'
 import { registerResponseCache } from './platform/http/response-cache.ts'
-import { hashInlineScripts, registerSecurityHeaders } from './platform/http/security-headers.ts'
+import { registerSecurityHeaders } from './platform/http/security-headers.ts'
 import { registerSitePages } from './platform/http/site-pages.ts'
 import { loggerOptions, registerRequestLog } from './platform/logging/logger-options.ts'
 import { projectRoot, registerViews } from './platform/views/view-engine.ts'
@@ -43,12 +43,7 @@ export async function buildApp({ config, database, services }: AppDependencies):
     routerOptions: { ignoreTrailingSlash: true },
   })
 
-  registerSecurityHeaders(app, {
-    isProduction,
-    inlineScriptHashes: hashInlineScripts(
-      join(projectRoot, 'node_modules', 'nhsuk-frontend', 'dist', 'nhsuk', 'template.njk'),
-    ),
-  })
+  registerSecurityHeaders(app, { isProduction })
   registerRequestLog(app)
   // Early, so that a cached answer skips every later hook.
   registerResponseCache(app, {
@@ -69,6 +64,10 @@ export async function buildApp({ config, database, services }: AppDependencies):
     wildcard: false,
   })
   await registerViews(app, { cacheTemplates: config.environment !== 'development' })
+  app.addHook('preHandler', (request, reply, done) => {
+    reply.locals = { ...reply.locals, cspNonce: request.cspNonce }
+    done()
+  })
   registerErrorHandling(app)
 
   registerHealth(app, database)

@@ -53,6 +53,7 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, error: Ht
     pageTitle: isAddressProblem ? 'There is a problem with the page address' : error.title,
     error,
     path: request.url.split('?')[0],
+    cspNonce: request.cspNonce,
   })
 }
 

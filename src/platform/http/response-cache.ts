@@ -24,11 +24,29 @@ interface CachedResponse {
   /** Encoded once, so a hit neither re-encodes nor measures the text again. */
   readonly body: Buffer
   readonly contentType: string
+  /** Where the page's CSP nonce was written in `body`: each hit writes its own request's nonce there. */
+  readonly nonceOffsets: readonly number[]
+}
+
+/** Byte offsets of every occurrence of `nonce` in `body`. */
+export function findNonceOffsets(body: Buffer, nonce: string): number[] {
+  const offsets: number[] = []
+  if (nonce === '') return offsets
+  for (let at = body.indexOf(nonce); at !== -1; at = body.indexOf(nonce, at + nonce.length)) offsets.push(at)
+  return offsets
+}
+
+/** The cached bytes with this request's nonce in place of the one they were rendered with. */
+export function withNonce(entry: Pick<CachedResponse, 'body' | 'nonceOffsets'>, nonce: string): Buffer {
+  if (entry.nonceOffsets.length === 0) return entry.body
+  const body = Buffer.from(entry.body)
+  for (const offset of entry.nonceOffsets) body.write(nonce, offset, 'latin1')
+  return body
 }
 
 /**
  * The catalogue changes only when someone loads new content, so its pages and API answers are built once per
- * catalogue version and then served from memory as the same bytes. Bounded (oldest entries go
+ * catalogue version and then served from memory as bytes, each hit with its own CSP nonce written in. Bounded (oldest entries go
  * first) and emptied as soon as the catalogue version changes.
  */
 export function registerResponseCache(app: FastifyInstance, options: ResponseCacheOptions): void {
@@ -65,7 +83,7 @@ export function registerResponseCache(app: FastifyInstance, options: ResponseCac
     // Refresh its place: the map's order is the eviction order.
     entries.delete(key)
     entries.set(key, hit)
-    reply.header('x-cache', 'hit').type(hit.contentType).send(hit.body)
+    reply.header('x-cache', 'hit').type(hit.contentType).send(withNonce(hit, request.cspNonce))
     return true
   }
 
@@ -91,7 +109,9 @@ export function registerResponseCache(app: FastifyInstance, options: ResponseCac
     if (request.cacheKey === undefined || reply.statusCode !== 200 || typeof payload !== 'string')
       return payload
     const contentType = String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8')
-    entries.set(request.cacheKey, { body: Buffer.from(payload), contentType })
+    const body = Buffer.from(payload)
+    const nonceOffsets = contentType.startsWith('text/html') ? findNonceOffsets(body, request.cspNonce) : []
+    entries.set(request.cacheKey, { body, contentType, nonceOffsets })
     while (entries.size > options.maxEntries) {
       const oldest = entries.keys().next().value
       if (oldest === undefined) break

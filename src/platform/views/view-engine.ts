@@ -5,6 +5,13 @@ import type { FastifyInstance } from 'fastify'
 import nunjucks from 'nunjucks'
 import { registerViewFilters } from './view-filters.ts'
 
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Values every view receives (@fastify/view merges them into each render's context). */
+    locals?: Record<string, unknown>
+  }
+}
+
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
 /**
