@@ -35,11 +35,33 @@ describe('readConfig', () => {
     }
   })
 
-  it('refuses to run in production on the embedded database', () => {
+  it('refuses to run in production on the embedded database, without real email or without a secret', () => {
     expect(() => readConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required in production/)
-    expect(readConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/trellis' }).environment).toBe(
-      'production',
+    expect(() => readConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/trellis' })).toThrow(
+      /SMTP_URL: required in production[\s\S]*SESSION_SECRET: required in production/,
     )
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgresql://db/trellis',
+      SMTP_URL: 'smtps://u:p@smtp.example.nhs.uk',
+      SESSION_SECRET: 'x'.repeat(40),
+    }
+    expect(readConfig(production).environment).toBe('production')
+  })
+
+  it('reads OpenID Connect providers as JSON, naming what is wrong in them', () => {
+    const provider = {
+      id: 'nhs-login',
+      name: 'NHS Identity',
+      issuer: 'https://idp.example.nhs.uk',
+      clientId: 'c',
+      clientSecret: 's',
+    }
+    expect(readConfig({ OIDC_PROVIDERS: JSON.stringify([provider]) }).oidcProviders).toEqual([provider])
+    expect(() => readConfig({ OIDC_PROVIDERS: '[{' })).toThrow(/OIDC_PROVIDERS: must be a JSON array/)
+    expect(() =>
+      readConfig({ OIDC_PROVIDERS: JSON.stringify([{ ...provider, issuer: 'not a url' }]) }),
+    ).toThrow(/OIDC_PROVIDERS: \[0\.issuer\] issuer must be the provider’s issuer URL/)
   })
 
   it('refuses a port out of range', () => {

@@ -16,7 +16,36 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** The address people reach Trellis on, used in absolute links (OpenAPI servers, emails). */
   readonly publicUrl: string
+  /** Mail goes out through this SMTP server; with none, it is kept in the database outbox (development). */
+  readonly smtpUrl: string | undefined
+  readonly emailFrom: string
+  /** Signs CSRF tokens; with none (development and tests), one is generated and kept under DATA_DIR. */
+  readonly sessionSecret: string | undefined
+  readonly sessionIdleMinutes: number
+  readonly sessionAbsoluteHours: number
+  /** OpenID Connect providers people may sign in with. */
+  readonly oidcProviders: readonly OidcProviderConfig[]
 }
+
+export interface OidcProviderConfig {
+  /** Short id used in addresses: /sign-in/oidc/{id}. */
+  readonly id: string
+  /** What the sign-in button says: "Sign in with {name}". */
+  readonly name: string
+  readonly issuer: string
+  readonly clientId: string
+  readonly clientSecret: string
+}
+
+const oidcProvidersSchema = z.array(
+  z.strictObject({
+    id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'id must be lower-case letters, digits and hyphens'),
+    name: z.string().min(1).max(80),
+    issuer: z.url({ error: 'issuer must be the provider’s issuer URL' }),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+  }),
+)
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -35,6 +64,51 @@ const environmentSchema = z.object({
   CONTENT_DIR: z.string().min(1).default('./content'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.url({ error: 'must be an absolute URL such as https://trellis.example.nhs.uk' }).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(
+      /^smtps?:\/\//,
+      'must start with smtp:// or smtps://, such as smtps://user:password@smtp.example.nhs.uk',
+    )
+    .optional(),
+  EMAIL_FROM: z.string().min(3).default('Trellis <no-reply@trellis.localhost>'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters of random text').optional(),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int('must be a whole number of minutes')
+    .min(1)
+    .max(1440)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int('must be a whole number of hours')
+    .min(1)
+    .max(168)
+    .default(12),
+  OIDC_PROVIDERS: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined) return []
+      let value: unknown
+      try {
+        value = JSON.parse(text)
+      } catch {
+        context.addIssue({
+          code: 'custom',
+          message: 'must be a JSON array of {id, name, issuer, clientId, clientSecret}',
+        })
+        return z.NEVER
+      }
+      const result = oidcProvidersSchema.safeParse(value)
+      if (!result.success) {
+        for (const issue of result.error.issues) {
+          context.addIssue({ code: 'custom', message: `[${issue.path.join('.')}] ${issue.message}` })
+        }
+        return z.NEVER
+      }
+      return result.data
+    }),
 })
 
 export class ConfigError extends Error {
@@ -53,10 +127,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`))
   }
   const values = parsed.data
-  if (values.NODE_ENV === 'production' && values.DATABASE_URL === undefined) {
-    throw new ConfigError([
-      'DATABASE_URL: required in production; the embedded database is for development and trials only',
-    ])
+  if (values.NODE_ENV === 'production') {
+    const missing = [
+      ...(values.DATABASE_URL === undefined
+        ? ['DATABASE_URL: required in production; the embedded database is for development and trials only']
+        : []),
+      ...(values.SMTP_URL === undefined
+        ? ['SMTP_URL: required in production, so that email is really sent']
+        : []),
+      ...(values.SESSION_SECRET === undefined
+        ? ['SESSION_SECRET: required in production (at least 32 characters of random text)']
+        : []),
+    ]
+    if (missing.length > 0) throw new ConfigError(missing)
   }
   const port = values.PORT
   return {
@@ -68,6 +151,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contentDirectory: resolve(values.CONTENT_DIR),
     logLevel: values.LOG_LEVEL,
     publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${port}`).replace(/\/$/, ''),
+    smtpUrl: values.SMTP_URL,
+    emailFrom: values.EMAIL_FROM,
+    sessionSecret: values.SESSION_SECRET,
+    sessionIdleMinutes: values.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: values.SESSION_ABSOLUTE_HOURS,
+    oidcProviders: values.OIDC_PROVIDERS,
   }
 }
 
