@@ -14,6 +14,7 @@ const notDomainFiles = [
   'src/modules/*/*-pages.ts',
   'src/modules/*/*-api.ts',
   'src/modules/*/*-files.ts',
+  'src/modules/*/*-http.ts',
   'src/modules/*/index.ts',
   'src/modules/*/*.test.ts',
 ]

@@ -12,6 +12,7 @@
  */
 import { parseArgs } from 'node:util'
 import { buildApp } from '../src/app.ts'
+import { readConfig } from '../src/config.ts'
 import { openComposition } from '../src/composition.ts'
 import { readCatalogue } from '../src/modules/catalogue/index.ts'
 import { announceListening, onStop } from './child-signals.ts'
@@ -27,7 +28,14 @@ if (values.content === undefined || values.data === undefined) {
   process.exit(2)
 }
 
-const composition = await openComposition({ databaseUrl: undefined, dataDirectory: values.data })
+// A production-like configuration, on embedded PGlite in a scratch directory (readConfig would refuse PGlite in
+// production, so the settings are taken from a development configuration).
+const config = {
+  ...readConfig({ DATA_DIR: values.data, CONTENT_DIR: values.content, PUBLIC_URL: 'http://127.0.0.1' }),
+  environment: 'production' as const,
+  logLevel: 'info' as const,
+}
+const composition = await openComposition(config)
 const catalogue = await readCatalogue(values.content)
 if (catalogue.problems.length > 0) {
   console.error(`content/ has ${catalogue.problems.length} problems; run "trellis catalogue check"`)
@@ -38,9 +46,10 @@ await composition.services.catalogue.loadIfChanged(catalogue)
 
 const app = await buildApp({
   // publicUrl only appears in absolute links (OpenAPI servers); it is not fetched.
-  config: { environment: 'production', logLevel: 'info', publicUrl: 'http://127.0.0.1' },
+  config,
   database: composition.database,
   services: composition.services,
+  sessionSecret: composition.sessionSecret,
 })
 await app.listen({ host: '127.0.0.1', port: 0 })
 const address = app.server.address()

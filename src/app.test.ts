@@ -127,19 +127,25 @@ describeEachApp('the app', ({ engine, app }) => {
       programmeId: 'exeter-pgcert-leading-clinical-research-delivery',
       moduleId: 'exeter-doing-clinical-research',
       odsCode: 'RTD',
+      organisationId: 'RTD',
     }
+    type Operation = { parameters?: { name: string; required: boolean; in: string }[]; security?: unknown[] }
     for (const [path, operations] of Object.entries(
-      document.paths as Record<
-        string,
-        { get: { parameters?: { name: string; required: boolean; in: string }[] } }
-      >,
+      document.paths as Record<string, Record<string, Operation>>,
     )) {
-      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => examples[name] ?? name)
-      const query = (operations.get.parameters ?? [])
-        .filter((p) => p.in === 'query' && p.required)
-        .map((p) => `${p.name}=nurse`)
-      const response = await get(query.length > 0 ? `${url}?${query.join('&')}` : url)
-      expect(response.statusCode, url).toBe(200)
+      for (const [method, operation] of Object.entries(operations)) {
+        const url = path.replace(/\{(\w+)\}/g, (_, name: string) => examples[name] ?? name)
+        const query = (operation.parameters ?? [])
+          .filter((p) => p.in === 'query' && p.required)
+          .map((p) => `${p.name}=nurse`)
+        const response = await app().app.inject({
+          method: method.toUpperCase() as 'GET' | 'POST',
+          url: query.length > 0 ? `${url}?${query.join('&')}` : url,
+        })
+        // Routes for signed-in people exist and say so to a stranger (a POST first meets the CSRF check).
+        const expected = operation.security === undefined ? 200 : method === 'get' ? 401 : 403
+        expect(response.statusCode, `${method} ${url}`).toBe(expected)
+      }
     }
   })
 })

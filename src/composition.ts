@@ -1,13 +1,32 @@
+import { randomBytes } from 'node:crypto'
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { Config } from './config.ts'
 import type { Database } from './platform/database/database.ts'
 import { migrate } from './platform/database/migrate.ts'
 import { openDatabase } from './platform/database/open-database.ts'
+import { createMailer } from './platform/email/create-mailer.ts'
+import { createEmailOutbox, type EmailOutbox } from './platform/email/email-outbox.ts'
+import type { Mailer } from './platform/email/mailer.ts'
+import { createRateLimiter } from './platform/http/rate-limit.ts'
+import { createPasswordHashing, type PasswordHashing } from './platform/security/password-hash.ts'
 import {
   createCatalogueLoadRepository,
   createCatalogueRepository,
   createCatalogueService,
   type CatalogueService,
 } from './modules/catalogue/index.ts'
+import {
+  createAccountRepository,
+  createAccountService,
+  createMembershipRepository,
+  createMembershipService,
+  createSessionRepository,
+  createSessionService,
+  type AccountService,
+  type MembershipService,
+  type SessionService,
+} from './modules/identity/index.ts'
 import {
   createOrganisationRepository,
   createOrganisationService,
@@ -20,18 +39,38 @@ export interface Services {
   readonly catalogue: CatalogueService
   readonly organisations: OrganisationService
   readonly pathways: PathwayService
+  readonly accounts: AccountService
+  readonly sessions: SessionService
+  readonly memberships: MembershipService
+  readonly mailer: Mailer
+  readonly emailOutbox: EmailOutbox
+}
+
+/** What the services need from the configuration (tests pass their own). */
+export interface ServiceSettings {
+  readonly publicUrl: string
+  readonly smtpUrl: string | undefined
+  readonly emailFrom: string
+  readonly sessionIdleMinutes: number
+  readonly sessionAbsoluteHours: number
+  /** Tests use cheaper parameters; production uses the recommended ones. */
+  readonly passwordHashing?: PasswordHashing
+  readonly now?: () => Date
 }
 
 export interface Composition {
   readonly database: Database
   readonly services: Services
+  /** Signs CSRF tokens. */
+  readonly sessionSecret: string
   /** Migrations applied while opening. */
   readonly migrations: readonly string[]
   close(): Promise<void>
 }
 
 /** The one place that constructs repositories and services, over a database that is already open. */
-export function composeServices(database: Database): Services {
+export function composeServices(database: Database, settings: ServiceSettings): Services {
+  const now = settings.now ?? (() => new Date())
   const organisations = createOrganisationService(createOrganisationRepository(database))
   const catalogue = createCatalogueService(
     database,
@@ -40,21 +79,92 @@ export function composeServices(database: Database): Services {
     organisations,
   )
   const pathways = createPathwayService(catalogue)
-  return { catalogue, organisations, pathways }
+  const mailer = createMailer({ smtpUrl: settings.smtpUrl, from: settings.emailFrom }, database)
+  const emailOutbox = createEmailOutbox(database)
+  const rateLimiter = createRateLimiter(database, now)
+  const accountRepository = createAccountRepository(database)
+  const sessionRepository = createSessionRepository(database)
+  const membershipRepository = createMembershipRepository(database)
+  const sessions = createSessionService(
+    sessionRepository,
+    { idleMinutes: settings.sessionIdleMinutes, absoluteHours: settings.sessionAbsoluteHours },
+    now,
+  )
+  const accounts = createAccountService({
+    db: database,
+    accounts: accountRepository,
+    sessions,
+    sessionRecords: sessionRepository,
+    memberships: membershipRepository,
+    passwords: settings.passwordHashing ?? createPasswordHashing(),
+    mailer,
+    rateLimiter,
+    catalogue,
+    publicUrl: settings.publicUrl,
+    now,
+  })
+  const memberships = createMembershipService({
+    db: database,
+    memberships: membershipRepository,
+    accounts: accountRepository,
+    sessions,
+    mailer,
+    rateLimiter,
+    startSession: (tx, userId, context) => accounts.startSession(tx, userId, 'password', context),
+    publicUrl: settings.publicUrl,
+    now,
+  })
+  return { catalogue, organisations, pathways, accounts, sessions, memberships, mailer, emailOutbox }
+}
+
+/**
+ * The CSRF signing secret: SESSION_SECRET when set (required in production); otherwise one generated once and
+ * kept, readable only by its owner, under DATA_DIR, so that forms keep working across restarts.
+ */
+export async function resolveSessionSecret(
+  config: Pick<Config, 'sessionSecret' | 'dataDirectory'>,
+): Promise<string> {
+  if (config.sessionSecret !== undefined) return config.sessionSecret
+  const directory = join(config.dataDirectory, 'secrets')
+  const path = join(directory, 'session-secret')
+  try {
+    return (await readFile(path, 'utf8')).trim()
+  } catch {
+    await mkdir(directory, { recursive: true })
+    const secret = randomBytes(32).toString('base64url')
+    await writeFile(path, `${secret}\n`, { mode: 0o600, flag: 'wx' }).catch(async () => undefined)
+    await chmod(path, 0o600)
+    return (await readFile(path, 'utf8')).trim()
+  }
 }
 
 /** Opens the configured database, brings its schema up to date and builds the services on it. */
 export async function openComposition(
-  config: Pick<Config, 'databaseUrl' | 'dataDirectory'>,
+  config: Pick<
+    Config,
+    | 'databaseUrl'
+    | 'dataDirectory'
+    | 'publicUrl'
+    | 'smtpUrl'
+    | 'emailFrom'
+    | 'sessionSecret'
+    | 'sessionIdleMinutes'
+    | 'sessionAbsoluteHours'
+  >,
 ): Promise<Composition> {
   const database = await openDatabase(config)
   try {
     const migrations = await migrate(database)
+    const services = composeServices(database, config)
     return {
       database,
-      services: composeServices(database),
+      services,
+      sessionSecret: await resolveSessionSecret(config),
       migrations,
-      close: () => database.close(),
+      close: async () => {
+        await services.mailer.close()
+        await database.close()
+      },
     }
   } catch (error) {
     await database.close()

@@ -21,7 +21,12 @@ async function main(): Promise<void> {
   }
   const loaded = await composition.services.catalogue.loadIfChanged(catalogue)
 
-  const app = await buildApp({ config, database: composition.database, services: composition.services })
+  const app = await buildApp({
+    config,
+    database: composition.database,
+    services: composition.services,
+    sessionSecret: composition.sessionSecret,
+  })
   app.log.info(
     {
       engine: composition.database.engine,

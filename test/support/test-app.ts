@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
-import { composeServices, type Services } from '../../src/composition.ts'
+import { composeServices, type ServiceSettings, type Services } from '../../src/composition.ts'
+import type { OidcProviderConfig } from '../../src/config.ts'
 import { readCatalogue, type ReadCatalogue } from '../../src/modules/catalogue/index.ts'
+import { createPasswordHashing } from '../../src/platform/security/password-hash.ts'
 import { projectRoot } from '../../src/platform/views/view-engine.ts'
 import { openTestDatabase, type EngineName, type TestDatabase } from './test-database.ts'
 
@@ -16,6 +19,22 @@ export function readTestCatalogue(): Promise<ReadCatalogue> {
   return catalogue
 }
 
+/**
+ * Settings for services under test: the outbox for mail unless a test gives a real SMTP server, and scrypt at
+ * a lower cost (the same code, the parameters stored in each hash) so that hundreds of sign-ins stay quick.
+ */
+export function testServiceSettings(overrides: Partial<ServiceSettings> = {}): ServiceSettings {
+  return {
+    publicUrl: 'http://localhost:3000',
+    smtpUrl: undefined,
+    emailFrom: 'Trellis <no-reply@trellis.localhost>',
+    sessionIdleMinutes: 30,
+    sessionAbsoluteHours: 12,
+    passwordHashing: createPasswordHashing({ cost: 2 ** 12, blockSize: 8, parallelization: 1 }),
+    ...overrides,
+  }
+}
+
 export interface TestApp {
   readonly app: FastifyInstance
   readonly services: Services
@@ -23,18 +42,32 @@ export interface TestApp {
   close(): Promise<void>
 }
 
+export interface TestAppOptions {
+  readonly loadCatalogue?: boolean
+  readonly settings?: Partial<ServiceSettings>
+  readonly oidcProviders?: readonly OidcProviderConfig[]
+  readonly environment?: 'development' | 'test' | 'production'
+}
+
 /** The real app (the same buildApp as production) on a fresh database with the real catalogue loaded. */
 export async function createTestApp(
   engine: EngineName = 'pglite',
-  options: { loadCatalogue?: boolean } = {},
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
   const db = await openTestDatabase(engine)
-  const services = composeServices(db.database)
+  const settings = testServiceSettings(options.settings)
+  const services = composeServices(db.database, settings)
   if (options.loadCatalogue !== false) await services.catalogue.load(await readTestCatalogue())
   const app = await buildApp({
-    config: { environment: 'test', logLevel: 'silent', publicUrl: 'http://localhost:3000' },
+    config: {
+      environment: options.environment ?? 'test',
+      logLevel: 'silent',
+      publicUrl: settings.publicUrl,
+      oidcProviders: options.oidcProviders ?? [],
+    },
     database: db.database,
     services,
+    sessionSecret: randomBytes(32).toString('base64url'),
   })
   await app.ready()
   return {
@@ -43,6 +76,7 @@ export async function createTestApp(
     db,
     async close() {
       await app.close()
+      await services.mailer.close()
       await db.close()
     },
   }

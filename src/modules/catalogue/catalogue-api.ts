@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Services } from '../../composition.ts'
+import { publicPolicy } from '../../platform/http/access-control.ts'
 import { defineApiRoute, paginatedResponse, type ApiRoute } from '../../platform/http/api-routes.ts'
 import { BadRequestError, NotFoundError, type InvalidParam } from '../../platform/http/problem.ts'
 import { highlightStart, highlightStop } from '../../platform/views/search-highlight.ts'
@@ -126,6 +127,7 @@ export function catalogueApiRoutes({ catalogue }: Services): ApiRoute[] {
       summary: 'Registered professions, with their regulators and registration-number formats',
       tag: 'Careers',
       response: z.object({ items: z.array(professionResponse) }),
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       handler: async () => {
         const [professions, sources] = await Promise.all([
@@ -143,6 +145,7 @@ export function catalogueApiRoutes({ catalogue }: Services): ApiRoute[] {
       tag: 'Careers',
       params: idParams('professionId', 'profession'),
       response: professionResponse,
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       mayBeNotFound: true,
       handler: async ({ params }) => {
@@ -160,6 +163,7 @@ export function catalogueApiRoutes({ catalogue }: Services): ApiRoute[] {
       summary: 'The career stages shared by every profession, in order',
       tag: 'Careers',
       response: z.object({ items: z.array(stageResponse) }),
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       handler: async () => {
         const [stages, sources] = await Promise.all([catalogue.listStages(), loadSourceIndex(catalogue)])
@@ -175,6 +179,7 @@ export function catalogueApiRoutes({ catalogue }: Services): ApiRoute[] {
       tag: 'Careers',
       query: schemesQuery,
       response: paginatedResponse(schemeResponse),
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       handler: async ({ query }) => {
         await checkSchemeFilters(catalogue, query)
@@ -204,6 +209,7 @@ export function catalogueApiRoutes({ catalogue }: Services): ApiRoute[] {
       tag: 'Careers',
       params: idParams('schemeId', 'scheme'),
       response: schemeResponse,
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       mayBeNotFound: true,
       handler: async ({ params }) => {
@@ -233,6 +239,7 @@ export function catalogueApiRoutes({ catalogue }: Services): ApiRoute[] {
           }),
         ),
       }),
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       handler: async () => {
         const [funders, sources] = await Promise.all([catalogue.listFunders(), loadSourceIndex(catalogue)])
@@ -256,6 +263,7 @@ export function catalogueApiRoutes({ catalogue }: Services): ApiRoute[] {
       summary: 'Every source the catalogue cites',
       tag: 'Careers',
       response: z.object({ items: z.array(sourceResponse.extend({ note: z.string().nullable() })) }),
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       handler: async () => ({
         items: (await catalogue.listSources()).map((s) => ({
@@ -278,6 +286,7 @@ export function catalogueApiRoutes({ catalogue }: Services): ApiRoute[] {
       tag: 'Search',
       query: searchQuery,
       response: paginatedResponse(searchResultResponse).extend({ query: z.string() }),
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       handler: async ({ query }) => {
         const page = await catalogue.search(query.q, query.page, query.pageSize)

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Services } from '../../composition.ts'
+import { publicPolicy } from '../../platform/http/access-control.ts'
 import { NotFoundError } from '../../platform/http/problem.ts'
 import { parseParameters } from '../../platform/http/query-parameters.ts'
 import { buildPagination } from '../../platform/views/pagination.ts'
@@ -9,7 +10,8 @@ import { checkSchemeFilters } from './catalogue-api.ts'
 import { idParams, searchQuery } from './catalogue-schemas.ts'
 import { loadSourceIndex } from './catalogue-service.ts'
 
-const cached = { config: { cacheUntilCatalogueChanges: true } }
+/** Anyone may read the catalogue; its pages are cached until it changes. */
+const cached = { config: { cacheUntilCatalogueChanges: true, policy: publicPolicy } }
 
 /** An empty choice in the filter form arrives as `profession=`: treat it as no filter. */
 const optionalFilter = z

@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest'
 import { describeEachEngine } from '../../../test/support/each-engine.ts'
-import { readTestCatalogue } from '../../../test/support/test-app.ts'
+import { readTestCatalogue, testServiceSettings } from '../../../test/support/test-app.ts'
 import { composeServices, type Services } from '../../composition.ts'
 import { highlightStart, highlightStop } from '../../platform/views/search-highlight.ts'
 import type { ReadCatalogue } from './catalogue-files.ts'
@@ -10,7 +10,7 @@ describeEachEngine('the catalogue in the database', ({ database }) => {
   let catalogue: ReadCatalogue
 
   beforeAll(async () => {
-    services = composeServices(database())
+    services = composeServices(database(), testServiceSettings())
     catalogue = await readTestCatalogue()
     await services.catalogue.load(catalogue)
   })
@@ -23,7 +23,8 @@ describeEachEngine('the catalogue in the database', ({ database }) => {
     expect(await count('professions')).toBe(content.professions.length)
     expect(await count('schemes')).toBe(content.schemes.length)
     expect(await count('modules')).toBe(content.providers.flatMap((p) => p.modules).length)
-    expect(await count('organisations')).toBe(210)
+    expect(await count("organisations WHERE kind = 'nhs-trust'")).toBe(210)
+    expect(await count("organisations WHERE kind = 'university'")).toBe(content.providers.length)
     expect(await count('search_documents')).toBeGreaterThan(300)
   })
 

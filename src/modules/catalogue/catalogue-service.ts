@@ -126,6 +126,10 @@ export function createCatalogueService(
       }
       const entries = await loads.saveContent(tx, content)
       await organisations.replaceNhsTrusts(tx, catalogue.trusts, content.nhsTrusts.sources)
+      await organisations.replaceUniversities(
+        tx,
+        content.providers.map((p) => ({ id: p.id, name: p.name, sourceIds: p.sources })),
+      )
       await loads.replaceSearchDocuments(tx, buildSearchDocuments(content, catalogue.trusts))
       const version = await loads.recordVersion(tx, {
         contentHash: catalogue.contentHash,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Services } from '../../composition.ts'
+import { publicPolicy } from '../../platform/http/access-control.ts'
 import { defineApiRoute, type ApiRoute } from '../../platform/http/api-routes.ts'
 import { NotFoundError } from '../../platform/http/problem.ts'
 import {
@@ -211,6 +212,7 @@ export function frameworkApiRoutes({ catalogue }: Services): ApiRoute[] {
       summary: 'The Clinician Researcher Credentials Framework: levels with credits and composition rules',
       tag: 'Credentials Framework',
       response: frameworkResponse,
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       mayBeNotFound: true,
       handler: async () => {
@@ -294,6 +296,7 @@ export function frameworkApiRoutes({ catalogue }: Services): ApiRoute[] {
       summary: 'Universities with their framework-aligned programmes, modules and credits',
       tag: 'Credentials Framework',
       response: z.object({ items: z.array(providerResponse) }),
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       handler: async () => {
         const [providers, programmes, modules, sources] = await Promise.all([
@@ -313,6 +316,7 @@ export function frameworkApiRoutes({ catalogue }: Services): ApiRoute[] {
       tag: 'Credentials Framework',
       params: idParams('providerId', 'university'),
       response: providerResponse,
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       mayBeNotFound: true,
       handler: async ({ params }) => {
@@ -335,6 +339,7 @@ export function frameworkApiRoutes({ catalogue }: Services): ApiRoute[] {
       tag: 'Credentials Framework',
       params: idParams('programmeId', 'programme'),
       response: programmeResponse,
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       mayBeNotFound: true,
       handler: async ({ params }) => {
@@ -352,6 +357,7 @@ export function frameworkApiRoutes({ catalogue }: Services): ApiRoute[] {
       tag: 'Credentials Framework',
       params: idParams('moduleId', 'module'),
       response: moduleResponse,
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       mayBeNotFound: true,
       handler: async ({ params }) => {

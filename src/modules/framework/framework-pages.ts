@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../composition.ts'
+import { publicPolicy } from '../../platform/http/access-control.ts'
 import { NotFoundError } from '../../platform/http/problem.ts'
 import { parseParameters } from '../../platform/http/query-parameters.ts'
 import { idParams, loadSourceIndex, sumKnownCredits } from '../catalogue/index.ts'
 import { buildProgressionDiagram } from './framework-diagram.ts'
 
-const cached = { config: { cacheUntilCatalogueChanges: true } }
+/** Anyone may read the catalogue; its pages are cached until it changes. */
+const cached = { config: { cacheUntilCatalogueChanges: true, policy: publicPolicy } }
 
 /** The Clinician Researcher Credentials Framework, and its universities, programmes and modules. */
 export function registerFrameworkPages(app: FastifyInstance, { catalogue }: Services): void {

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Services } from '../../composition.ts'
+import { publicPolicy } from '../../platform/http/access-control.ts'
 import { defineApiRoute, paginatedResponse, type ApiRoute } from '../../platform/http/api-routes.ts'
 import { NotFoundError } from '../../platform/http/problem.ts'
 import { isOpen, type Organisation } from './organisation.ts'
@@ -36,6 +37,7 @@ export function organisationApiRoutes({ organisations }: Services): ApiRoute[] {
       tag: 'Organisations',
       query: organisationQuery,
       response: paginatedResponse(organisationResponse),
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       handler: async ({ query }) => {
         const result = await organisations.findOrganisations(
@@ -64,6 +66,7 @@ export function organisationApiRoutes({ organisations }: Services): ApiRoute[] {
       tag: 'Organisations',
       params: odsCodeParams,
       response: organisationResponse,
+      policy: publicPolicy,
       cacheUntilCatalogueChanges: true,
       mayBeNotFound: true,
       handler: async ({ params }) => {

@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Services } from '../../composition.ts'
+import { publicPolicy } from '../../platform/http/access-control.ts'
 import { NotFoundError } from '../../platform/http/problem.ts'
 import { parseParameters } from '../../platform/http/query-parameters.ts'
 import { buildPagination } from '../../platform/views/pagination.ts'
 import { isOpen } from './organisation.ts'
 import { odsCodeParams, organisationQuery } from './organisation-schemas.ts'
 
-const cached = { config: { cacheUntilCatalogueChanges: true } }
+/** Anyone may read the catalogue; its pages are cached until it changes. */
+const cached = { config: { cacheUntilCatalogueChanges: true, policy: publicPolicy } }
 
 const pageQuery = organisationQuery.extend({
   // The page's region menu sends an empty value for "All regions".

@@ -11,6 +11,11 @@ export interface OrganisationFilter {
 
 export interface OrganisationRepository {
   replaceNhsTrusts(tx: Sql, trusts: readonly NhsTrustRecord[], sourceIds: readonly string[]): Promise<void>
+  /** The universities of the Credentials Framework, as organisations people can belong to. */
+  replaceUniversities(
+    tx: Sql,
+    universities: readonly { id: string; name: string; sourceIds: readonly string[] }[],
+  ): Promise<void>
   list(
     filter: OrganisationFilter,
     limit: number,
@@ -84,12 +89,45 @@ export function createOrganisationRepository(db: Sql): OrganisationRepository {
       )
     },
 
+    async replaceUniversities(tx, universities) {
+      await writeRows(
+        tx,
+        'organisations',
+        {
+          id: 'text',
+          kind: 'text',
+          name: 'text',
+          official_name: 'text',
+          address_lines: 'text[]',
+          source_ids: 'text[]',
+          position: 'integer',
+        },
+        universities.map((u, position) => ({
+          id: u.id,
+          kind: 'university',
+          name: u.name,
+          official_name: u.name,
+          address_lines: [],
+          source_ids: u.sourceIds,
+          position,
+        })),
+        ['id'],
+      )
+      await deleteRowsNotIn(
+        tx,
+        'organisations',
+        universities.map((u) => u.id),
+        `kind = 'university'`,
+      )
+    },
+
     async list(filter, limit, offset) {
       const query = filter.query?.trim() ?? ''
       const rows = await db.query<OrganisationRow & { total: number }>(
         `SELECT ${columns}, count(*) OVER () AS total
          FROM organisations
-         WHERE ($1 = '' OR name ILIKE '%' || $2 || '%' OR official_name ILIKE '%' || $2 || '%'
+         WHERE kind = 'nhs-trust'
+           AND ($1 = '' OR name ILIKE '%' || $2 || '%' OR official_name ILIKE '%' || $2 || '%'
                 OR upper(id) = upper($1) OR replace(upper(postcode), ' ', '') = replace(upper($1), ' ', ''))
            AND ($3::text IS NULL OR region_code = $3)
          ORDER BY (closed_on IS NOT NULL), CASE WHEN upper(id) = upper($1) THEN 0 ELSE 1 END, name, id
@@ -100,7 +138,8 @@ export function createOrganisationRepository(db: Sql): OrganisationRepository {
       if (rows.length === 0 && offset > 0) {
         const [count] = await db.query<{ total: number }>(
           `SELECT count(*) AS total FROM organisations
-           WHERE ($1 = '' OR name ILIKE '%' || $2 || '%' OR official_name ILIKE '%' || $2 || '%'
+           WHERE kind = 'nhs-trust'
+             AND ($1 = '' OR name ILIKE '%' || $2 || '%' OR official_name ILIKE '%' || $2 || '%'
                   OR upper(id) = upper($1) OR replace(upper(postcode), ' ', '') = replace(upper($1), ' ', ''))
              AND ($3::text IS NULL OR region_code = $3)`,
           [query, escapeLike(query), filter.regionCode ?? null],
@@ -111,16 +150,17 @@ export function createOrganisationRepository(db: Sql): OrganisationRepository {
     },
 
     async findById(id) {
-      const [row] = await db.query<OrganisationRow>(`SELECT ${columns} FROM organisations WHERE id = $1`, [
-        id.toUpperCase(),
-      ])
+      const [row] = await db.query<OrganisationRow>(
+        `SELECT ${columns} FROM organisations WHERE kind = 'nhs-trust' AND id = $1`,
+        [id.toUpperCase()],
+      )
       return row === undefined ? null : toOrganisation(row)
     },
 
     async listRegions() {
       return db.query<Region>(
         `SELECT region_code AS code, min(region_name) AS name, count(*)::int AS "organisationCount"
-         FROM organisations WHERE region_code IS NOT NULL
+         FROM organisations WHERE kind = 'nhs-trust' AND region_code IS NOT NULL
          GROUP BY region_code ORDER BY min(region_name), region_code`,
       )
     },

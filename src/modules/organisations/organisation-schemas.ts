@@ -25,7 +25,7 @@ export const odsCodeParams = z.strictObject({
 
 export const organisationResponse = z.object({
   odsCode: z.string(),
-  kind: z.enum(['nhs-trust', 'university']),
+  kind: z.enum(['nhs-trust', 'university', 'framework']),
   name: z.string(),
   officialName: z.string().describe('The name as the Organisation Data Service publishes it'),
   region: z.object({ code: z.string(), name: z.string() }).nullable(),

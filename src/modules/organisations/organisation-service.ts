@@ -14,6 +14,10 @@ export interface OrganisationPage {
 export interface OrganisationService {
   /** Replaces the NHS trusts with the ODS file's, inside the catalogue load's transaction. */
   replaceNhsTrusts(tx: Sql, trusts: readonly NhsTrustRecord[], sourceIds: readonly string[]): Promise<void>
+  replaceUniversities(
+    tx: Sql,
+    universities: readonly { id: string; name: string; sourceIds: readonly string[] }[],
+  ): Promise<void>
   findOrganisations(filter: OrganisationFilter, page: number, pageSize: number): Promise<OrganisationPage>
   getOrganisation(id: string): Promise<Organisation | null>
   listRegions(): Promise<Region[]>
@@ -22,6 +26,7 @@ export interface OrganisationService {
 export function createOrganisationService(repository: OrganisationRepository): OrganisationService {
   return {
     replaceNhsTrusts: (tx, trusts, sourceIds) => repository.replaceNhsTrusts(tx, trusts, sourceIds),
+    replaceUniversities: (tx, universities) => repository.replaceUniversities(tx, universities),
 
     async findOrganisations(filter, page, pageSize) {
       const { total, organisations } = await repository.list(filter, pageSize, (page - 1) * pageSize)

@@ -2,7 +2,7 @@
 export interface Organisation {
   /** The ODS code for an NHS organisation. */
   readonly id: string
-  readonly kind: 'nhs-trust' | 'university'
+  readonly kind: 'nhs-trust' | 'university' | 'framework'
   readonly name: string
   readonly officialName: string
   readonly regionCode: string | null

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Services } from '../../composition.ts'
+import { publicPolicy } from '../../platform/http/access-control.ts'
 import { NotFoundError } from '../../platform/http/problem.ts'
 import { parseParameters } from '../../platform/http/query-parameters.ts'
 import { loadSourceIndex } from '../catalogue/index.ts'
 
-const cached = { config: { cacheUntilCatalogueChanges: true } }
+/** Anyone may read the catalogue; its pages are cached until it changes. */
+const cached = { config: { cacheUntilCatalogueChanges: true, policy: publicPolicy } }
 const professionParams = z.strictObject({ professionId: z.string().max(100) })
 const stageParams = z.strictObject({ professionId: z.string().max(100), stageId: z.string().max(100) })
 

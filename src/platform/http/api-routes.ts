@@ -1,6 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import type { RoutePolicy } from './access-control.ts'
+import { parseForm } from './forms.ts'
+import { BadRequestError } from './problem.ts'
 import { parseParameters } from './query-parameters.ts'
+
+function parseBody<B extends z.ZodType>(schema: B, body: unknown): z.infer<B> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BadRequestError([{ name: 'body', reason: 'must be a JSON object' }])
+  }
+  const result = parseForm(schema, body)
+  if (result.ok) return result.data
+  throw new BadRequestError(result.errors.map((error) => ({ name: error.field, reason: error.message })))
+}
 
 /**
  * A JSON API route declared once: its parameters and response as zod schemas, which both check requests at
@@ -10,8 +22,11 @@ export interface ApiRoute<
   P extends z.ZodObject = z.ZodObject,
   Q extends z.ZodObject = z.ZodObject,
   R extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
 > {
-  readonly method: 'GET'
+  readonly method: 'GET' | 'POST'
+  /** Who may call it (docs/adr: access control); checked before the handler. */
+  readonly policy: RoutePolicy
   /** Fastify's form: `/api/v1/schemes/:schemeId`. */
   readonly url: string
   readonly operationId: string
@@ -20,7 +35,11 @@ export interface ApiRoute<
   readonly tag: string
   readonly params?: P
   readonly query?: Q
+  /** A JSON body, for POST: fields that are wrong are named in the problem's `invalid-params`. */
+  readonly body?: B
   readonly response: R
+  /** The status of a success: 200 unless said otherwise (201 for something created). */
+  readonly successStatus?: 200 | 201
   /** Responses depend only on the catalogue: cache them until it changes. */
   readonly cacheUntilCatalogueChanges?: boolean
   /** Answers 404 problems (an unknown id). */
@@ -28,15 +47,19 @@ export interface ApiRoute<
   readonly handler: (input: {
     readonly params: z.infer<P>
     readonly query: z.infer<Q>
+    readonly body: z.infer<B>
     readonly request: FastifyRequest
     readonly reply: FastifyReply
   }) => Promise<z.input<R>>
 }
 
 /** Declares an API route with its types inferred from its schemas. */
-export function defineApiRoute<P extends z.ZodObject, Q extends z.ZodObject, R extends z.ZodType>(
-  route: ApiRoute<P, Q, R>,
-): ApiRoute<P, Q, R> {
+export function defineApiRoute<
+  P extends z.ZodObject,
+  Q extends z.ZodObject,
+  R extends z.ZodType,
+  B extends z.ZodType = z.ZodType,
+>(route: ApiRoute<P, Q, R, B>): ApiRoute<P, Q, R, B> {
   return route
 }
 
@@ -53,13 +76,20 @@ export class ApiRegistry {
       app.route({
         method: route.method,
         url: route.url,
-        config: { cacheUntilCatalogueChanges: route.cacheUntilCatalogueChanges === true },
+        config: {
+          cacheUntilCatalogueChanges: route.cacheUntilCatalogueChanges === true,
+          policy: route.policy,
+        },
         handler: async (request, reply) => {
           const params =
             route.params === undefined ? {} : parseParameters(route.params, request.params, 'path')
           const query = route.query === undefined ? {} : parseParameters(route.query, request.query, 'query')
-          const body = await route.handler({ params, query, request, reply })
-          return reply.type('application/json; charset=utf-8').send(JSON.stringify(body))
+          const body = route.body === undefined ? undefined : parseBody(route.body, request.body)
+          const result = await route.handler({ params, query, body, request, reply })
+          return reply
+            .code(route.successStatus ?? 200)
+            .type('application/json; charset=utf-8')
+            .send(JSON.stringify(result))
         },
       })
     }

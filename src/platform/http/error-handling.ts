@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError, problemContentType, toProblem } from './problem.ts'
+import { TooManyRequestsError } from './rate-limit.ts'
 
 /** Requests for JSON (the API, OpenAPI, health) get problem+json; everyone else gets an NHS-styled page. */
 function wantsJson(request: FastifyRequest): boolean {
@@ -39,6 +40,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 async function sendError(request: FastifyRequest, reply: FastifyReply, error: HttpError) {
   reply.code(error.statusCode)
+  if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds))
   if (wantsJson(request)) {
     return reply.type(problemContentType).send(toProblem(error, request.url))
   }
@@ -47,13 +49,18 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, error: Ht
       ? 'errors/not-found.njk'
       : error.statusCode >= 500
         ? 'errors/server-error.njk'
-        : 'errors/bad-request.njk'
+        : error.statusCode === 401 || error.statusCode === 403
+          ? 'errors/forbidden.njk'
+          : error.statusCode === 429
+            ? 'errors/too-many-requests.njk'
+            : 'errors/bad-request.njk'
   const isAddressProblem = error.statusCode === 400 && error.invalidParams.length > 0
   return reply.type('text/html; charset=utf-8').view(template, {
     pageTitle: isAddressProblem ? 'There is a problem with the page address' : error.title,
     error,
     path: request.url.split('?')[0],
     cspNonce: request.cspNonce,
+    currentUser: request.principal === null ? null : { name: request.principal.displayName },
   })
 }
 

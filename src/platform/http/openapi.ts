@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { publicPolicy } from './access-control.ts'
 import { problemSchema, type ApiRegistry } from './api-routes.ts'
 
 type JsonSchema = Record<string, unknown>
@@ -32,6 +33,7 @@ export function buildOpenApiDocument(registry: ApiRegistry, serverUrl: string): 
       }
     }
     const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }
+    const restricted = route.policy.access === 'signed-in' || route.policy.access === 'role'
     paths[path] = {
       ...paths[path],
       [route.method.toLowerCase()]: {
@@ -40,13 +42,36 @@ export function buildOpenApiDocument(registry: ApiRegistry, serverUrl: string): 
         ...(route.description === undefined ? {} : { description: route.description }),
         tags: [route.tag],
         parameters,
+        ...(route.body === undefined
+          ? {}
+          : {
+              requestBody: {
+                required: true,
+                content: { 'application/json': { schema: toJsonSchema(route.body, 'input') } },
+              },
+            }),
+        ...(restricted ? { security: [{ session: [] }] } : {}),
         responses: {
-          200: {
-            description: 'OK',
+          [String(route.successStatus ?? 200)]: {
+            description: route.successStatus === 201 ? 'Created' : 'OK',
             content: { 'application/json': { schema: toJsonSchema(route.response, 'output') } },
           },
-          ...(parameters.length > 0
-            ? { 400: { description: 'A parameter is not valid; each one is named.', content: problem } }
+          ...(parameters.length > 0 || route.body !== undefined
+            ? {
+                400: {
+                  description: 'A parameter or field is not valid; each one is named.',
+                  content: problem,
+                },
+              }
+            : {}),
+          ...(restricted
+            ? {
+                401: { description: 'Not signed in.', content: problem },
+                403: {
+                  description: 'Signed in, but not allowed to do this (or the CSRF token is missing).',
+                  content: problem,
+                },
+              }
             : {}),
           ...(route.mayBeNotFound === true
             ? { 404: { description: 'Nothing has that id.', content: problem } }
@@ -93,13 +118,24 @@ export function buildOpenApiDocument(registry: ApiRegistry, serverUrl: string): 
       },
       ...paths,
     },
-    components: { schemas: { Problem: toJsonSchema(problemSchema, 'output') } },
+    components: {
+      schemas: { Problem: toJsonSchema(problemSchema, 'output') },
+      securitySchemes: {
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'trellis_session',
+          description:
+            'The session cookie set at sign-in (named __Host-trellis_session in production). Requests that change anything also send the x-csrf-token header given by GET /api/v1/me.',
+        },
+      },
+    },
   }
 }
 
 export function registerOpenApi(app: FastifyInstance, registry: ApiRegistry, serverUrl: string): void {
   let document: string | undefined
-  app.get('/api/openapi.json', async (_request, reply) => {
+  app.get('/api/openapi.json', { config: { policy: publicPolicy } }, async (_request, reply) => {
     document ??= JSON.stringify(buildOpenApiDocument(registry, serverUrl))
     return reply.type('application/json; charset=utf-8').send(document)
   })

@@ -1,0 +1,73 @@
+import type {} from '@fastify/cookie'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { createToken, safeEqual, signValue } from '../security/tokens.ts'
+import { HttpError } from './problem.ts'
+
+/** A posted form whose token is missing or does not belong to this browser's session. */
+export class CsrfError extends HttpError {
+  constructor() {
+    super(
+      403,
+      'This form has expired',
+      'Go back, reload the page and try again. Nothing you entered was saved.',
+    )
+    this.name = 'CsrfError'
+  }
+}
+
+export interface CsrfOptions {
+  readonly secret: string
+  readonly secureCookies: boolean
+}
+
+const anonymousCookie = 'trellis_csrf'
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * Every state-changing request must carry a token tied to the browser: a hidden `_csrf` field in forms, or an
+ * `x-csrf-token` header from API clients. The token is an HMAC of the session id — or, before sign-in, of a
+ * random value in a cookie of its own — so it cannot be read or forged by another site. Checked before access
+ * control and before the handler.
+ */
+export function registerCsrfProtection(
+  app: FastifyInstance,
+  options: CsrfOptions,
+): {
+  tokenFor(request: FastifyRequest, reply: FastifyReply): string
+} {
+  const tokenForBinding = (binding: string) => signValue(options.secret, `csrf:${binding}`)
+
+  const bindingOf = (request: FastifyRequest): string | undefined =>
+    request.principal?.sessionId ?? request.cookies[anonymousCookie]
+
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    if (!unsafeMethods.has(request.method)) return
+    const binding = bindingOf(request)
+    const body = request.body as Record<string, unknown> | undefined
+    const provided = typeof body?._csrf === 'string' ? body._csrf : request.headers['x-csrf-token']
+    if (
+      binding === undefined ||
+      typeof provided !== 'string' ||
+      !safeEqual(provided, tokenForBinding(binding))
+    ) {
+      throw new CsrfError()
+    }
+  })
+
+  return {
+    tokenFor(request, reply) {
+      let binding = bindingOf(request)
+      if (binding === undefined) {
+        binding = createToken()
+        request.cookies[anonymousCookie] = binding
+        reply.setCookie(anonymousCookie, binding, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: options.secureCookies,
+        })
+      }
+      return tokenForBinding(binding)
+    },
+  }
+}
