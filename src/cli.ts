@@ -1,4 +1,5 @@
 import { relative } from 'node:path'
+import { z } from 'zod'
 import { readConfigOrExit, type Config } from './config.ts'
 import { formatProblem, readCatalogue } from './modules/catalogue/index.ts'
 
@@ -12,6 +13,9 @@ Commands:
   catalogue check   Validate every file in content/ and print each problem with its file, line, entry and field
   catalogue load    Validate content/ and load it into the database in one transaction
   migrate           Apply database migrations
+  admin create EMAIL
+                    Make EMAIL a framework admin: at once if it has a confirmed account, otherwise by an
+                    emailed invitation (the link is printed too)
   help              Show this help
 
 Environment: DATABASE_URL (a PostgreSQL server; embedded PGlite under DATA_DIR otherwise), CONTENT_DIR.`
@@ -55,6 +59,38 @@ export async function runCli(args: readonly string[], config: Config, output: Cl
         `Loaded the catalogue into ${composition.database.engine}: ${result.entries} entries and ` +
           `${result.organisations} NHS organisations (version ${result.contentHash.slice(0, 12)}).`,
       )
+      return 0
+    } finally {
+      await composition.close()
+    }
+  }
+
+  if (command === 'admin' && subcommand === 'create') {
+    const [email, extra] = rest
+    const parsed = z.email().safeParse(email?.trim())
+    if (email === undefined || extra !== undefined || !parsed.success) {
+      output.error(
+        `trellis admin create: give one email address, such as name@nhs.net${email === undefined ? '' : ` (not "${[email, extra].filter(Boolean).join(' ')}")`}`,
+      )
+      return 2
+    }
+    const { openComposition } = await import('./composition.ts')
+    const composition = await openComposition(config)
+    try {
+      const result = await composition.services.memberships.createFrameworkAdmin(parsed.data)
+      if (result.kind === 'granted') {
+        output.out(
+          `${parsed.data} is now a framework admin. Their sessions have ended: they sign in again to use the role.`,
+        )
+      } else {
+        output.out(
+          `${parsed.data} has no confirmed Trellis account yet, so we invited them to be a framework admin.`,
+        )
+        output.out(
+          `The invitation was emailed (${composition.services.mailer.kind === 'outbox' ? 'to the development outbox' : 'by SMTP'}) and expires in 7 days. Its link:`,
+        )
+        output.out(result.link)
+      }
       return 0
     } finally {
       await composition.close()

@@ -151,7 +151,7 @@ export function registerAccountPages(app: FastifyInstance, deps: AccountPagesDep
       action: '/verify-email',
       token,
       email: state.email,
-      button: 'Confirm email address',
+      buttonText: 'Confirm email address',
     })
   })
 
@@ -232,7 +232,7 @@ export function registerAccountPages(app: FastifyInstance, deps: AccountPagesDep
       action: '/sign-in/link',
       token,
       email: state.email,
-      button: 'Sign in',
+      buttonText: 'Sign in',
     })
   })
 
