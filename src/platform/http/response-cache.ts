@@ -68,8 +68,10 @@ export function registerResponseCache(app: FastifyInstance, options: ResponseCac
     return latest
   }
 
+  // Only what anyone may see is shared: a cached answer skips access control.
   const isCacheable = (request: FastifyRequest) =>
     request.routeOptions.config.cacheUntilCatalogueChanges === true &&
+    request.routeOptions.config.policy?.access === 'public' &&
     (request.method === 'GET' || request.method === 'HEAD') &&
     options.isPersonal?.(request) !== true
 
