@@ -23,7 +23,9 @@ import { frameworkApiRoutes, registerFrameworkPages } from './modules/framework/
 import {
   identityApiRoutes,
   registerAccountPages,
+  registerAuditPages,
   registerMembershipPages,
+  registerOidcPages,
   registerSessionLoading,
   sessionCookieSettings,
 } from './modules/identity/index.ts'
@@ -31,7 +33,7 @@ import { organisationApiRoutes, registerOrganisationPages } from './modules/orga
 import { registerPathwayPages } from './modules/pathways/index.ts'
 
 export interface AppDependencies {
-  readonly config: Pick<Config, 'environment' | 'logLevel' | 'publicUrl' | 'oidcProviders'>
+  readonly config: Pick<Config, 'environment' | 'logLevel' | 'publicUrl'>
   readonly database: Database
   readonly services: Services
   /** Signs CSRF tokens. */
@@ -128,9 +130,16 @@ export async function buildApp({
     memberships: services.memberships,
     catalogue: services.catalogue,
     cookie,
-    oidcProviders: config.oidcProviders.map((provider) => ({ id: provider.id, name: provider.name })),
+    oidcProviders: services.oidc.listProviders(),
+  })
+  registerOidcPages(app, {
+    oidc: services.oidc,
+    accounts: services.accounts,
+    catalogue: services.catalogue,
+    cookie,
   })
   registerMembershipPages(app, { memberships: services.memberships, cookie })
+  registerAuditPages(app, { audit: services.audit })
   if (services.mailer.kind === 'outbox') {
     registerOutboxPages(app, { outbox: services.emailOutbox, environment: config.environment })
   }

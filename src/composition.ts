@@ -19,12 +19,18 @@ import {
 import {
   createAccountRepository,
   createAccountService,
+  createAuditRepository,
+  createAuditService,
   createMembershipRepository,
   createMembershipService,
+  createOidcService,
   createSessionRepository,
   createSessionService,
   type AccountService,
+  type AuditService,
   type MembershipService,
+  type OidcProviderSettings,
+  type OidcService,
   type SessionService,
 } from './modules/identity/index.ts'
 import {
@@ -42,6 +48,8 @@ export interface Services {
   readonly accounts: AccountService
   readonly sessions: SessionService
   readonly memberships: MembershipService
+  readonly audit: AuditService
+  readonly oidc: OidcService
   readonly mailer: Mailer
   readonly emailOutbox: EmailOutbox
 }
@@ -53,6 +61,8 @@ export interface ServiceSettings {
   readonly emailFrom: string
   readonly sessionIdleMinutes: number
   readonly sessionAbsoluteHours: number
+  /** The OpenID providers people may sign in with; none unless given. */
+  readonly oidcProviders?: readonly OidcProviderSettings[]
   /** Tests use cheaper parameters; production uses the recommended ones. */
   readonly passwordHashing?: PasswordHashing
   readonly now?: () => Date
@@ -114,7 +124,28 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     publicUrl: settings.publicUrl,
     now,
   })
-  return { catalogue, organisations, pathways, accounts, sessions, memberships, mailer, emailOutbox }
+  const audit = createAuditService({ db: database, audit: createAuditRepository(database) })
+  const oidc = createOidcService({
+    db: database,
+    accountService: accounts,
+    providers: settings.oidcProviders ?? [],
+    publicUrl: settings.publicUrl,
+    accounts: accountRepository,
+    rateLimiter,
+    now,
+  })
+  return {
+    catalogue,
+    organisations,
+    pathways,
+    accounts,
+    sessions,
+    memberships,
+    audit,
+    oidc,
+    mailer,
+    emailOutbox,
+  }
 }
 
 /**
@@ -150,6 +181,7 @@ export async function openComposition(
     | 'sessionSecret'
     | 'sessionIdleMinutes'
     | 'sessionAbsoluteHours'
+    | 'oidcProviders'
   >,
 ): Promise<Composition> {
   const database = await openDatabase(config)
