@@ -1,14 +1,16 @@
-import type { AddressInfo } from 'node:net'
+import { createServer, type AddressInfo } from 'node:net'
 import { AxeBuilder } from '@axe-core/playwright'
 import {
   chromium,
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
+  type Locator,
   type Page,
 } from 'playwright-core'
 import { expect } from 'vitest'
-import { createTestApp, type TestApp } from '../support/test-app.ts'
+import { createTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts'
+import type { EngineName } from '../support/test-database.ts'
 
 /** The Debian package's Chromium: the browser tests never download one. */
 export const chromiumPath = '/usr/bin/chromium'
@@ -37,13 +39,34 @@ export interface BrowserHarness {
   close(): Promise<void>
 }
 
+export interface HarnessOptions {
+  /** The database engine the app runs on: PGlite in memory unless given. */
+  readonly engine?: EngineName
+  /** The port to listen on, when something must know the app's address before it starts (reserveFreePort). */
+  readonly port?: number
+  /** Origins besides the app's that pages may load, such as an OpenID provider started by the test. */
+  readonly otherOrigins?: readonly string[]
+}
+
 /**
  * Starts the app exactly as production builds it (on an in-memory database with the real catalogue) and the
  * system Chromium beside it. Call once per test file, in beforeAll, and close in afterAll.
+ *
+ * The app's public URL is the address it listens on, so that the links in the emails it sends (kept in the
+ * outbox: no SMTP server is configured) open the app under test, as they would for a person reading them.
  */
-export async function startBrowserHarness(): Promise<BrowserHarness> {
+export async function startBrowserHarness(
+  appOptions: TestAppOptions = {},
+  harnessOptions: HarnessOptions = {},
+): Promise<BrowserHarness> {
+  const port = harnessOptions.port ?? (await reserveFreePort())
+  const baseUrl = `http://127.0.0.1:${port}`
+  const reachable = new Set([baseUrl, ...(harnessOptions.otherOrigins ?? [])])
   const [started, launched] = await Promise.allSettled([
-    createTestApp(),
+    createTestApp(harnessOptions.engine ?? 'pglite', {
+      ...appOptions,
+      settings: { publicUrl: baseUrl, ...appOptions.settings },
+    }),
     chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true }),
   ])
   if (started.status === 'rejected' || launched.status === 'rejected') {
@@ -54,9 +77,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   }
   const testApp = started.value
   const browser = launched.value
-  await testApp.app.listen({ host: '127.0.0.1', port: 0 })
-  const { port } = testApp.app.server.address() as AddressInfo
-  const baseUrl = `http://127.0.0.1:${port}`
+  await testApp.app.listen({ host: '127.0.0.1', port })
   const contexts: BrowserContext[] = []
   return {
     testApp,
@@ -65,10 +86,10 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     async newPage(options = {}) {
       const context = await browser.newContext({ baseURL: baseUrl, ...options })
       contexts.push(context)
-      // Only the app under test answers: anything else (the NHS web fonts) is refused, so that no test waits
-      // on, or depends on, the network.
+      // Only the app under test (and any site the test started beside it) answers: anything else (the NHS web
+      // fonts) is refused, so that no test waits on, or depends on, the network.
       await context.route(
-        (url) => url.origin !== baseUrl,
+        (url) => !reachable.has(url.origin),
         (route) => route.abort('blockedbyclient'),
       )
       return context.newPage()
@@ -79,6 +100,31 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
       await testApp.close()
     },
   }
+}
+
+/**
+ * A port that was free a moment ago: the app's address must be known before it is built (its emails hold
+ * links to it), and the operating system does not hand the same ephemeral port out again straight away.
+ */
+export async function reserveFreePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+/**
+ * With TRELLIS_E2E_SCREENSHOTS set to a directory, saves a full-page screenshot of the page as it is now there
+ * (`<directory>/<name>.png`), for a person to look at the layout; otherwise does nothing.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  const directory = process.env.TRELLIS_E2E_SCREENSHOTS
+  if (directory === undefined || directory === '') return
+  await page.screenshot({ path: `${directory}/${name}.png`, fullPage: true })
 }
 
 /** Runs axe against the page as it is now and fails, naming every violation, if there is any. */
@@ -245,4 +291,26 @@ export async function readFocus(page: Page): Promise<FocusState | null> {
       isInViewport,
     }
   })
+}
+
+/** Far more Tab presses than any target on these pages needs: a bound, so that a missing target fails fast. */
+const maximumTabs = 120
+
+/**
+ * Presses Tab until `target` has focus, asserting on the way that every element reached shows the NHS.UK focus
+ * indicator and is scrolled into view: a keyboard user can always see where they are. Returns how many
+ * presses it took.
+ */
+export async function tabTo(page: Page, target: Locator): Promise<number> {
+  const passed: string[] = []
+  for (let presses = 1; presses <= maximumTabs; presses++) {
+    await page.keyboard.press('Tab')
+    const focus = await readFocus(page)
+    if (!focus) continue
+    expect(focus.hasFocusStyle, `visible focus on ${focus.description} (${page.url()})`).toBe(true)
+    expect(focus.isInViewport, `${focus.description} scrolled into view (${page.url()})`).toBe(true)
+    if ((await target.and(page.locator(':focus')).count()) === 1) return presses
+    passed.push(focus.description)
+  }
+  throw new Error(`Tab never reached ${target} on ${page.url()}; focus went through: ${passed.join(', ')}`)
 }

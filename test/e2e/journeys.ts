@@ -23,7 +23,7 @@ import { UniversityPage } from './pages/university-page.ts'
  */
 export type CheckPageState = (label: string) => Promise<void>
 
-const serviceTitle = '– Trellis – NHS'
+export const serviceTitle = '– Trellis – NHS'
 
 const nurseStages = [
   'Early research experience',

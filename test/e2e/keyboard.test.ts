@@ -1,38 +1,16 @@
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   checkAccessibility,
   collectPageErrors,
-  readFocus,
   startBrowserHarness,
+  tabTo,
   type BrowserHarness,
 } from './browser.ts'
 import { HomePage } from './pages/home-page.ts'
 import { ProfessionPage } from './pages/profession-page.ts'
 import { ProfessionsPage } from './pages/professions-page.ts'
 import { SearchResultsPage } from './pages/search-results-page.ts'
-
-/** Far more Tab presses than any target on these pages needs: a bound, so that a missing target fails fast. */
-const maximumTabs = 120
-
-/**
- * Presses Tab until `target` has focus, asserting on the way that every element reached shows the NHS.UK focus
- * indicator and is scrolled into view: a keyboard user can always see where they are. Returns how many
- * presses it took.
- */
-async function tabTo(page: Page, target: Locator): Promise<number> {
-  const passed: string[] = []
-  for (let presses = 1; presses <= maximumTabs; presses++) {
-    await page.keyboard.press('Tab')
-    const focus = await readFocus(page)
-    if (!focus) continue
-    expect(focus.hasFocusStyle, `visible focus on ${focus.description} (${page.url()})`).toBe(true)
-    expect(focus.isInViewport, `${focus.description} scrolled into view (${page.url()})`).toBe(true)
-    if ((await target.and(page.locator(':focus')).count()) === 1) return presses
-    passed.push(focus.description)
-  }
-  throw new Error(`Tab never reached ${target} on ${page.url()}; focus went through: ${passed.join(', ')}`)
-}
 
 // A keyboard-only journey: nothing but Tab, Enter and typing, from the home page to search results.
 describe('keyboard-only journey', () => {

@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.ts'
 import { composeServices, type ServiceSettings, type Services } from '../../src/composition.ts'
 import type { OidcProviderConfig } from '../../src/config.ts'
 import { readCatalogue, type ReadCatalogue } from '../../src/modules/catalogue/index.ts'
+import type { Database } from '../../src/platform/database/database.ts'
 import { createPasswordHashing } from '../../src/platform/security/password-hash.ts'
 import { projectRoot } from '../../src/platform/views/view-engine.ts'
 import { openTestDatabase, type EngineName, type TestDatabase } from './test-database.ts'
@@ -39,6 +40,8 @@ export interface TestApp {
   readonly app: FastifyInstance
   readonly services: Services
   readonly db: TestDatabase
+  /** Signs CSRF tokens: instances of one deployment share it, as they share SESSION_SECRET. */
+  readonly sessionSecret: string
   close(): Promise<void>
 }
 
@@ -47,6 +50,13 @@ export interface TestAppOptions {
   readonly settings?: Partial<ServiceSettings>
   readonly oidcProviders?: readonly OidcProviderConfig[]
   readonly environment?: 'development' | 'test' | 'production'
+  /** Random unless given: give another instance's to build a second instance of the same deployment. */
+  readonly sessionSecret?: string
+  /**
+   * A database that is open and loaded already (another instance's, or another pool on it): the app is built
+   * over it, loads nothing and leaves closing it to its owner.
+   */
+  readonly database?: Database
 }
 
 /** The real app (the same buildApp as production) on a fresh database with the real catalogue loaded. */
@@ -54,26 +64,30 @@ export async function createTestApp(
   engine: EngineName = 'pglite',
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const db = await openTestDatabase(engine)
-  const settings = testServiceSettings(options.settings)
+  const shared = options.database
+  const db: TestDatabase =
+    shared === undefined ? await openTestDatabase(engine) : { database: shared, close: async () => {} }
+  const settings = testServiceSettings({ oidcProviders: options.oidcProviders ?? [], ...options.settings })
   const services = composeServices(db.database, settings)
-  if (options.loadCatalogue !== false) await services.catalogue.load(await readTestCatalogue())
+  if (shared === undefined && options.loadCatalogue !== false)
+    await services.catalogue.load(await readTestCatalogue())
+  const sessionSecret = options.sessionSecret ?? randomBytes(32).toString('base64url')
   const app = await buildApp({
     config: {
       environment: options.environment ?? 'test',
       logLevel: 'silent',
       publicUrl: settings.publicUrl,
-      oidcProviders: options.oidcProviders ?? [],
     },
     database: db.database,
     services,
-    sessionSecret: randomBytes(32).toString('base64url'),
+    sessionSecret,
   })
   await app.ready()
   return {
     app,
     services,
     db,
+    sessionSecret,
     async close() {
       await app.close()
       await services.mailer.close()

@@ -98,7 +98,15 @@ export function registerAccessControl(app: FastifyInstance): RegisteredRoute[] {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     for (const method of methods) {
       if (method === 'HEAD') continue
-      routes.push({ method, url: route.url, policy: route.config?.policy })
+      // Read when asked, not now: an encapsulated plugin's own onRoute hook, which runs after this one, may be
+      // what declares the policy (the static assets do).
+      routes.push({
+        method,
+        url: route.url,
+        get policy() {
+          return route.config?.policy
+        },
+      })
     }
   })
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {

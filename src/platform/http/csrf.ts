@@ -40,7 +40,7 @@ export function registerCsrfProtection(
   const bindingOf = (request: FastifyRequest): string | undefined =>
     request.principal?.sessionId ?? request.cookies[anonymousCookie]
 
-  app.addHook('preValidation', async (request: FastifyRequest) => {
+  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!unsafeMethods.has(request.method)) return
     const binding = bindingOf(request)
     const body = request.body as Record<string, unknown> | undefined
@@ -52,6 +52,8 @@ export function registerCsrfProtection(
     ) {
       throw new CsrfError()
     }
+    // A form shown again with its errors carries the token it came with, so that it can be corrected and sent.
+    reply.locals = { ...reply.locals, csrfToken: provided }
   })
 
   return {

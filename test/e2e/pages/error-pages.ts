@@ -15,13 +15,19 @@ export class BadRequestPage extends TrellisPage {
     return new BadRequestPage(page)
   }
 
-  readonly errorSummary = this.page.locator('.nhsuk-error-summary')
-
   async errorSummaryTitle(): Promise<string> {
     return normaliseSpace(await this.errorSummary.getByRole('heading').innerText())
   }
 
   errors(): Promise<string[]> {
     return this.textsOf(this.errorSummary.locator('li'))
+  }
+}
+
+/** A signed-in person asking for something their roles do not allow. */
+export class ForbiddenPage extends TrellisPage {
+  static async verifyOnPage(page: Page): Promise<ForbiddenPage> {
+    await verifyHeading(page, 'You do not have permission')
+    return new ForbiddenPage(page)
   }
 }

@@ -21,6 +21,19 @@ export async function verifyHeading(page: Page, heading: string): Promise<void> 
   expect(normaliseSpace(await h1.innerText())).toBe(heading)
 }
 
+/**
+ * Does what sends a form (a click, Enter in a field) and waits for the document that answers it. A form that
+ * fails answers with the same page and heading, so waiting for a heading is not enough.
+ */
+export async function answerTo(page: Page, submit: () => Promise<void>): Promise<void> {
+  const mainFrame = page.mainFrame()
+  await Promise.all([
+    page.waitForEvent('framenavigated', { predicate: (frame) => frame === mainFrame }),
+    submit(),
+  ])
+  await page.waitForLoadState('load')
+}
+
 export function normaliseSpace(text: string): string {
   return text.replace(/\s+/g, ' ').trim()
 }
@@ -29,10 +42,13 @@ export function normaliseSpace(text: string): string {
 export abstract class TrellisPage {
   readonly heading: Locator
   readonly main: Locator
+  /** The NHS error summary a page shows above its heading when a form or an address had a problem. */
+  readonly errorSummary: Locator
 
   protected constructor(readonly page: Page) {
     this.heading = page.locator('h1')
     this.main = page.locator('main')
+    this.errorSummary = page.locator('.nhsuk-error-summary')
   }
 
   title(): Promise<string> {
@@ -85,6 +101,59 @@ export abstract class TrellisPage {
       has: this.page.locator('.nhsuk-summary-list__key', { hasText: key }),
     })
     return normaliseSpace(await row.locator('.nhsuk-summary-list__value').innerText())
+  }
+
+  /** Each problem the error summary lists, and the field its link moves to. */
+  async summarisedErrors(): Promise<{ text: string; href: string | null }[]> {
+    const links = this.errorSummary.locator('li a')
+    const errors: { text: string; href: string | null }[] = []
+    for (const link of await links.all()) {
+      errors.push({ text: normaliseSpace(await link.innerText()), href: await link.getAttribute('href') })
+    }
+    return errors
+  }
+
+  /**
+   * The message at a field, as a screen reader announces it ("Error: Enter your full name"), found as
+   * assistive technology finds it: through the aria-describedby of the field or of the fieldset around it (a
+   * group of checkboxes); '' when the field shows none.
+   */
+  async fieldError(fieldId: string): Promise<string> {
+    const field = this.page.locator(`[id="${fieldId}"]`)
+    for (const described of [field, field.locator('xpath=ancestor::fieldset[1]')]) {
+      if ((await described.count()) === 0) continue
+      const ids = ((await described.getAttribute('aria-describedby')) ?? '').split(/\s+/)
+      for (const id of ids.filter((part) => part !== '')) {
+        const description = this.page.locator(`[id="${id}"]`)
+        if ((await description.getAttribute('class'))?.includes('nhsuk-error-message'))
+          return normaliseSpace((await description.textContent()) ?? '')
+      }
+    }
+    return ''
+  }
+
+  /** The links of the header's "Your account" navigation: "Sign in", or the person's name and "Sign out". */
+  accountLinks(): Promise<string[]> {
+    return this.textsOf(this.page.getByRole('navigation', { name: 'Your account' }).getByRole('link'))
+  }
+
+  async followAccountLink(text: string): Promise<void> {
+    await this.page
+      .getByRole('navigation', { name: 'Your account' })
+      .getByRole('link', { name: text, exact: true })
+      .click()
+  }
+
+  /** The success banner at the top of the page, without its "Success" title; '' when there is none. */
+  async successNotice(): Promise<string> {
+    const banner = this.page.locator('.nhsuk-notification-banner--success')
+    if ((await banner.count()) === 0) return ''
+    return normaliseSpace(await banner.locator('.nhsuk-notification-banner__content').innerText())
+  }
+
+  /** Presses a form's button and waits for the page that answers (see answerTo). */
+  protected submitWith(button: Locator): Promise<void> {
+    return answerTo(this.page, () => button.click())
   }
 
   /** The visible text of each element the locator matches, with white space collapsed. */
