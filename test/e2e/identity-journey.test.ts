@@ -207,7 +207,7 @@ for (const engine of testEngines()) {
 
         await invitation.accept()
         account = await AccountPage.verifyOnPage(page)
-        expect(await account.successNotice()).toBe('You have joined the organisation.')
+        expect(await account.successNotice()).toBe(`You have joined ${trust}.`)
         expect(await account.organisations()).toEqual([{ organisation: trust, roles: 'Learner' }])
         // A learner manages nobody.
         expect(await page.getByRole('link', { name: /^Manage the members of/ }).count()).toBe(0)
@@ -260,7 +260,7 @@ for (const engine of testEngines()) {
         account = await AccountPage.verifyOnPage(page)
         expect(await account.successNotice()).toBe('')
         await checkAxe('your account, a learner at the trust, without a notice')
-        await account.changeDetails()
+        await account.changeDetail('registration number')
         const details = await AccountDetailsPage.verifyOnPage(page)
         expect(await details.fullNameField.inputValue()).toBe(amara.fullName)
         expect(await details.registrationNumberField.inputValue()).toBe(amara.registrationNumberShown)

@@ -164,7 +164,7 @@ export async function signInWithEmailedLink(
   await check('check your email, for a link to sign in')
 
   await page.goto(await mailbox.linkIn(person.email, 'Your link to sign in to Trellis'))
-  const confirm = await ConfirmLinkPage.verifyOnPage(page, 'Sign in to Trellis', 'Sign in')
+  const confirm = await ConfirmLinkPage.verifyOnPage(page, 'Sign in with your emailed link', 'Sign in')
   expect(await confirm.forWhom()).toBe(`For ${person.email}.`)
   await check('sign in with the emailed link')
 

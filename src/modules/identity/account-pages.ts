@@ -228,7 +228,7 @@ export function registerAccountPages(app: FastifyInstance, deps: AccountPagesDep
     const state = await accounts.inspectLink(token, ['sign-in'])
     if (state.state !== 'valid') return linkProblem(reply, state, 'sign-in')
     return reply.view('identity/views/confirm-link.njk', {
-      pageTitle: 'Sign in to Trellis',
+      pageTitle: 'Sign in with your emailed link',
       action: '/sign-in/link',
       token,
       email: state.email,
@@ -327,6 +327,7 @@ export function registerAccountPages(app: FastifyInstance, deps: AccountPagesDep
       deps.catalogue.listProfessions(),
     ])
     const query = request.query as Record<string, unknown>
+    const joined = memberships.find((m) => m.organisation.id === query.joined)
     return reply.view('identity/views/account.njk', {
       pageTitle: 'Your account',
       user,
@@ -343,8 +344,8 @@ export function registerAccountPages(app: FastifyInstance, deps: AccountPagesDep
                 ? 'You have been signed out on every other device.'
                 : query.details === 'saved'
                   ? 'Your details have been saved.'
-                  : query.joined === '1'
-                    ? 'You have joined the organisation.'
+                  : joined !== undefined
+                    ? `You have joined ${joined.organisation.name}.`
                     : null,
     })
   })

@@ -73,7 +73,7 @@ describeEachIdentityApp('memberships', ({ app }) => {
       expect(page.root.querySelector('#accept button')?.text.trim()).toBe(`Accept and join ${trustName}`)
       const accepted = await browser.post('/invitations/accept', { token: tokenOfLink(link) })
       expect(accepted.statusCode).toBe(303)
-      expect(accepted.headers.location).toBe('/account?joined=1')
+      expect(accepted.headers.location).toBe(`/account?joined=${trust}`)
 
       // What the person may do has changed: their session was replaced, and the old one no longer works.
       expect(browser.sessionToken).toMatch(/^[\w-]{43}$/)
@@ -85,8 +85,10 @@ describeEachIdentityApp('memberships', ({ app }) => {
       })
       expect(old.statusCode).toBe(401)
 
-      const account = await browser.page('/account?joined=1')
-      expect(account.mainText).toContain('You have joined the organisation.')
+      const account = await browser.page(accepted.headers.location!)
+      expect(account.mainText).toContain(`You have joined ${trustName}.`)
+      // Only an organisation the person belongs to is named.
+      expect((await browser.page('/account?joined=R0A')).mainText).not.toContain('You have joined')
       expect(account.mainText).toContain(`${trustName} Learner, Mentor`)
       const me = (await browser.get('/api/v1/me')).json()
       expect(me.memberships).toEqual([
@@ -239,6 +241,31 @@ describeEachIdentityApp('memberships', ({ app }) => {
       expect((await memberBrowser.get('/api/v1/me')).statusCode).toBe(401)
       const again = await leadBrowser.post(`/organisations/${trust}/members/${member.id}/remove`)
       expect(again.statusCode).toBe(404)
+    })
+
+    it('does not let a lead change their own roles or remove themselves, so the trust keeps its lead', async () => {
+      const members = parsePage((await leadBrowser.get(`/organisations/${trust}/members`)).body)
+      expect(members.mainText).toContain('This is you. Another lead of the organisation')
+      expect(
+        members.root.querySelector(`form[action="/organisations/${trust}/members/${lead.id}/remove"]`),
+      ).toBeNull()
+
+      const demoted = await leadBrowser.post(`/organisations/${trust}/members/${lead.id}/roles`, {
+        roles: ['learner'],
+      })
+      expect(demoted.statusCode).toBe(400)
+      expect(parsePage(demoted.body).errorSummary()).toEqual([
+        'You cannot change your own roles or remove yourself. Ask another lead of this organisation, or the Trellis framework team.',
+      ])
+      const removed = await leadBrowser.post(`/organisations/${trust}/members/${lead.id}/remove`)
+      expect(removed.statusCode).toBe(400)
+      expect(parsePage(removed.body).errorSummary()).toHaveLength(1)
+      const [row] = await app().db.database.query<{ roles: string[] }>(
+        'SELECT roles FROM memberships WHERE user_id = $1 AND organisation_id = $2',
+        [lead.id, trust],
+      )
+      expect(row?.roles).toEqual(['employer-research-lead'])
+      expect((await leadBrowser.get('/api/v1/me')).statusCode).toBe(200)
     })
 
     it('does not let a lead of one organisation manage another', async () => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { publicPolicy, signedInPolicy, type RoutePolicy } from '../../platform/http/access-control.ts'
 import { errorsByField, parseForm, type FieldError } from '../../platform/http/forms.ts'
@@ -6,7 +6,11 @@ import { NotFoundError } from '../../platform/http/problem.ts'
 import { parseParameters } from '../../platform/http/query-parameters.ts'
 import { requestContextOf } from '../../platform/http/request-context.ts'
 import { invitationForm, rolesForm, tokenQuery } from './identity-schemas.ts'
-import type { MembershipService, OrganisationMembers } from './membership-service.ts'
+import {
+  cannotManageYourself,
+  type MembershipService,
+  type OrganisationMembers,
+} from './membership-service.ts'
 import { roleLabels, type RoleName } from './membership.ts'
 import { setSessionCookie, type SessionCookieSettings } from './session-http.ts'
 
@@ -37,6 +41,7 @@ export function registerMembershipPages(
     grantable.map((role) => ({ value: role, text: roleLabels[role], checked: selected.includes(role) }))
 
   const showMembers = (
+    request: FastifyRequest,
     reply: FastifyReply,
     view: OrganisationMembers,
     extra: { errors?: readonly FieldError[]; values?: Record<string, unknown>; notice?: string | null } = {},
@@ -48,6 +53,7 @@ export function registerMembershipPages(
         ...m,
         roleNames: m.roles.map((role) => roleLabels[role]),
         roleItems: roleItems(view.grantable, m.roles),
+        isYou: m.userId === request.principal?.userId,
       })),
       invitations: view.invitations.map((i) => ({
         ...i,
@@ -82,7 +88,7 @@ export function registerMembershipPages(
             : query.revoked === '1'
               ? 'Invitation withdrawn.'
               : null
-    return showMembers(reply, await loadMembers(request.principal!, organisationId), { notice })
+    return showMembers(request, reply, await loadMembers(request.principal!, organisationId), { notice })
   })
 
   app.post('/organisations/:organisationId/invitations', leadRoute, async (request, reply) => {
@@ -99,7 +105,7 @@ export function registerMembershipPages(
       : form
     if (!result.ok) {
       const values = form.ok ? form.data : form.values
-      return showMembers(reply, await loadMembers(request.principal!, organisationId), {
+      return showMembers(request, reply, await loadMembers(request.principal!, organisationId), {
         errors: result.errors,
         values,
       })
@@ -120,7 +126,7 @@ export function registerMembershipPages(
         )
       : form
     if (!result.ok) {
-      return showMembers(reply, await loadMembers(request.principal!, organisationId), {
+      return showMembers(request, reply, await loadMembers(request.principal!, organisationId), {
         errors: result.errors.map((error) => ({ ...error, field: `roles-${userId}` })),
       })
     }
@@ -135,7 +141,13 @@ export function registerMembershipPages(
       userId,
       requestContextOf(request),
     )
-    if (!removed) throw new NotFoundError('That person is not a member of this organisation.')
+    if (removed === 'not-a-member')
+      throw new NotFoundError('That person is not a member of this organisation.')
+    if (removed === 'yourself') {
+      return showMembers(request, reply, await loadMembers(request.principal!, organisationId), {
+        errors: [{ field: `member-${userId}`, message: cannotManageYourself }],
+      })
+    }
     return reply.redirect(`/organisations/${organisationId}/members?removed=1`, 303)
   })
 
@@ -213,6 +225,6 @@ export function registerMembershipPages(
       })
     }
     setSessionCookie(reply, result.value.token, deps.cookie)
-    return reply.redirect('/account?joined=1', 303)
+    return reply.redirect(`/account?joined=${encodeURIComponent(result.value.organisationId)}`, 303)
   })
 }

@@ -47,6 +47,10 @@ export type InvitationState =
   | { readonly state: 'valid'; readonly invitation: Invitation; readonly organisation: OrganisationSummary }
   | { readonly state: 'expired' | 'used' | 'revoked' | 'unknown' }
 
+/** Why a lead cannot change their own roles or remove themselves: someone else must. */
+export const cannotManageYourself =
+  'You cannot change your own roles or remove yourself. Ask another lead of this organisation, or the Trellis framework team.'
+
 export interface MembershipService {
   listForUser(userId: string): Promise<MembershipListing[]>
   findOrganisation(id: string): Promise<OrganisationSummary | null>
@@ -66,7 +70,8 @@ export interface MembershipService {
     sessionId: string,
     token: string,
     context: RequestContext,
-  ): Promise<InvitationState | Outcome<StartedSession>>
+  ): Promise<InvitationState | Outcome<StartedSession & { readonly organisationId: string }>>
+  /** Nobody changes their own roles here, so that no organisation is left without a lead by accident. */
   changeRoles(
     actor: Principal,
     organisationId: string,
@@ -74,12 +79,13 @@ export interface MembershipService {
     roles: readonly RoleName[],
     context: RequestContext,
   ): Promise<Outcome<null>>
+  /** Nobody removes themselves here: another lead, or the framework team, does. */
   removeMember(
     actor: Principal,
     organisationId: string,
     userId: string,
     context: RequestContext,
-  ): Promise<boolean>
+  ): Promise<'removed' | 'not-a-member' | 'yourself'>
   revokeInvitation(
     actor: Principal,
     organisationId: string,
@@ -255,13 +261,17 @@ export function createMembershipService(deps: MembershipServiceDependencies): Me
         await sessions.end(tx, sessionId)
         return deps.startSession(tx, userId, context)
       })
-      return result === null ? { state: 'used' } : { ok: true, value: result }
+      return result === null
+        ? { state: 'used' }
+        : { ok: true, value: { ...result, organisationId: state.organisation.id } }
     },
 
     async changeRoles(actor, organisationId, userId, roles, context) {
       const organisation = await memberships.findOrganisation(organisationId)
       if (organisation === null)
         return { ok: false, errors: [{ field: 'roles', message: 'There is no such organisation' }] }
+      if (userId === actor.userId)
+        return { ok: false, errors: [{ field: 'roles', message: cannotManageYourself }] }
       const ungrantable = findUngrantableRoles(roles, grantableFor(actor, organisation))
       if (ungrantable.length > 0) {
         return {
@@ -285,7 +295,7 @@ export function createMembershipService(deps: MembershipServiceDependencies): Me
           now(),
         )
         // What they may do has changed: their sessions end, and they sign in again to a new one.
-        if (userId !== actor.userId) await sessions.endAll(tx, userId)
+        await sessions.endAll(tx, userId)
         await audit(
           tx,
           { userId: actor.userId },
@@ -306,9 +316,10 @@ export function createMembershipService(deps: MembershipServiceDependencies): Me
     },
 
     async removeMember(actor, organisationId, userId, context) {
+      if (userId === actor.userId) return 'yourself'
       return db.transaction(async (tx) => {
-        if (!(await memberships.remove(tx, userId, organisationId))) return false
-        if (userId !== actor.userId) await sessions.endAll(tx, userId)
+        if (!(await memberships.remove(tx, userId, organisationId))) return 'not-a-member'
+        await sessions.endAll(tx, userId)
         await audit(
           tx,
           { userId: actor.userId },
@@ -318,7 +329,7 @@ export function createMembershipService(deps: MembershipServiceDependencies): Me
           context,
           { member: userId },
         )
-        return true
+        return 'removed'
       })
     },
 

@@ -24,7 +24,9 @@ export function registerSessionLoading(
 ): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[cookie.name]
-    if (token === undefined) return
+    // Stylesheets, scripts and images are the same for everyone: no database read, and fetching them is not
+    // activity that keeps an idle session alive.
+    if (token === undefined || request.url.startsWith('/assets/')) return
     request.principal = await sessions.resolve(token)
     // An ended or expired session: forget the cookie so the browser stops sending it.
     if (request.principal === null) clearSessionCookie(reply, cookie)

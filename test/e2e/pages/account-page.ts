@@ -47,8 +47,9 @@ export class AccountPage extends TrellisPage {
     await this.main.getByRole('link', { name: `Manage the members of ${organisation}`, exact: true }).click()
   }
 
-  async changeDetails(): Promise<void> {
-    await this.main.getByRole('link', { name: 'Change your details', exact: true }).click()
+  /** Follows the "Change" link of one detail: "name", "profession" or "registration number". */
+  async changeDetail(detail: 'name' | 'profession' | 'registration number'): Promise<void> {
+    await this.main.getByRole('link', { name: `Change ${detail}`, exact: true }).click()
   }
 
   async closeAccount(): Promise<void> {
