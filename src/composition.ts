@@ -120,7 +120,7 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     sessions,
     mailer,
     rateLimiter,
-    startSession: (tx, userId, context) => accounts.startSession(tx, userId, 'password', context),
+    startSession: (tx, userId, method, context) => accounts.startSession(tx, userId, method, context),
     publicUrl: settings.publicUrl,
     now,
   })

@@ -564,6 +564,20 @@ describeEachIdentityApp('accounts', ({ app }) => {
       expect(stale.statusCode).toBe(401)
     })
 
+    it('keeps how the person signed in when it starts their new session', async () => {
+      const person = await app().person()
+      const browser = app().browser()
+      await browser.post('/sign-in/email', { email: person.email })
+      const link = Mailbox.linkIn(await app().mail.next(person.email), '/sign-in/link')
+      expect((await browser.post('/sign-in/link', { token: tokenOfLink(link) })).statusCode).toBe(303)
+      expect((await browser.post('/account/sign-out-everywhere')).statusCode).toBe(303)
+      const methods = await app().db.database.query<{ auth_method: string }>(
+        'SELECT auth_method FROM sessions WHERE user_id = $1',
+        [person.id],
+      )
+      expect(methods).toEqual([{ auth_method: 'email-link' }])
+    })
+
     it('gives a download of everything held about the person, without secrets', async () => {
       const person = await app().person({
         memberships: [{ organisationId: 'RTD', roles: ['learner'] }],

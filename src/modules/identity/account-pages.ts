@@ -308,13 +308,17 @@ export function registerAccountPages(app: FastifyInstance, deps: AccountPagesDep
 
   app.post('/sign-out', signedInRoute, async (request, reply) => {
     const principal = request.principal!
-    await accounts.signOut(principal.sessionId, principal.userId, requestContextOf(request))
+    const method = await accounts.signOut(principal.sessionId, principal.userId, requestContextOf(request))
     clearSessionCookie(reply, cookie)
-    return reply.redirect('/signed-out', 303)
+    // Signing out of Trellis does not sign the person out of their organisation's account: the page says so.
+    return reply.redirect(method === 'oidc' ? '/signed-out?from=organisation' : '/signed-out', 303)
   })
 
-  app.get('/signed-out', publicRoute, async (_request, reply) =>
-    reply.view('identity/views/signed-out.njk', { pageTitle: 'You have signed out' }),
+  app.get('/signed-out', publicRoute, async (request, reply) =>
+    reply.view('identity/views/signed-out.njk', {
+      pageTitle: 'You have signed out',
+      fromOrganisation: (request.query as Record<string, unknown>).from === 'organisation',
+    }),
   )
 
   // The account ---------------------------------------------------------------------------------------
@@ -450,7 +454,7 @@ export function registerAccountPages(app: FastifyInstance, deps: AccountPagesDep
     const principal = request.principal!
     const context = requestContextOf(request)
     // Everywhere includes here: this browser continues on a new session.
-    const session = await accounts.signOutEverywhere(principal.userId, context)
+    const session = await accounts.signOutEverywhere(principal.userId, principal.sessionId, context)
     return signIn(reply, session, '/account?everywhere=1')
   })
 

@@ -108,9 +108,11 @@ export interface AccountService {
     form: { fullName: string; profession: string; registrationNumber: string },
     context: RequestContext,
   ): Promise<Outcome<null>>
-  signOut(sessionId: string, userId: string, context: RequestContext): Promise<void>
+  /** Ends this session; returns how it had been signed in to. */
+  signOut(sessionId: string, userId: string, context: RequestContext): Promise<SignInMethod | null>
   /** Ends every session of this person and starts a new one for the browser that asked. */
-  signOutEverywhere(userId: string, context: RequestContext): Promise<StartedSession>
+  /** Ends every session of the person, this one too, and starts a new one here, signed in the same way. */
+  signOutEverywhere(userId: string, sessionId: string, context: RequestContext): Promise<StartedSession>
   findUser(userId: string): Promise<User | null>
   exportPersonalData(userId: string, context: RequestContext): Promise<PersonalData>
   closeAccount(
@@ -468,17 +470,19 @@ export function createAccountService(deps: AccountServiceDependencies): AccountS
     },
 
     async signOut(sessionId, userId, context) {
-      await db.transaction(async (tx) => {
-        await sessions.end(tx, sessionId)
+      return db.transaction(async (tx) => {
+        const method = await sessions.end(tx, sessionId)
         await audit(tx, { userId }, 'session.signed-out', userId, context)
+        return method
       })
     },
 
-    async signOutEverywhere(userId, context) {
+    async signOutEverywhere(userId, sessionId, context) {
       return db.transaction(async (tx) => {
-        const ended = await sessions.endAll(tx, userId)
+        const method = await sessions.end(tx, sessionId)
+        const ended = (method === null ? 0 : 1) + (await sessions.endAll(tx, userId))
         await audit(tx, { userId }, 'session.signed-out-everywhere', userId, context, { sessions: ended })
-        return startSession(tx, userId, 'password', context)
+        return startSession(tx, userId, method ?? 'password', context)
       })
     },
 

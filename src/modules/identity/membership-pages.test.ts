@@ -69,6 +69,15 @@ describeEachIdentityApp('memberships', ({ app }) => {
 
       const { browser } = await signUpThroughEmail(app(), email)
       const before = browser.sessionToken!
+      const methodsOf = async () =>
+        (
+          await app().db.database.query<{ auth_method: string }>(
+            'SELECT s.auth_method FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1',
+            [email],
+          )
+        ).map((row) => row.auth_method)
+      const methodBefore = await methodsOf()
+      expect(methodBefore).toHaveLength(1)
       const page = await browser.page(link)
       expect(page.root.querySelector('#accept button')?.text.trim()).toBe(`Accept and join ${trustName}`)
       const accepted = await browser.post('/invitations/accept', { token: tokenOfLink(link) })
@@ -84,6 +93,8 @@ describeEachIdentityApp('memberships', ({ app }) => {
         cookies: { trellis_session: before },
       })
       expect(old.statusCode).toBe(401)
+      // The new session carries on the way the person signed in.
+      expect(await methodsOf()).toEqual(methodBefore)
 
       const account = await browser.page(accepted.headers.location!)
       expect(account.mainText).toContain(`You have joined ${trustName}.`)

@@ -30,6 +30,7 @@ import type {
   MembershipRepository,
   OrganisationSummary,
 } from './membership-repository.ts'
+import type { SignInMethod } from './session.ts'
 import type { SessionService } from './session-service.ts'
 
 export const invitationLifetimeDays = 7
@@ -109,7 +110,12 @@ export interface MembershipServiceDependencies {
   readonly mailer: Mailer
   readonly rateLimiter: RateLimiter
   /** Starts a session inside the caller's transaction (the account service's). */
-  readonly startSession: (tx: Sql, userId: string, context: RequestContext) => Promise<StartedSession>
+  readonly startSession: (
+    tx: Sql,
+    userId: string,
+    method: SignInMethod,
+    context: RequestContext,
+  ) => Promise<StartedSession>
   readonly publicUrl: string
   readonly now?: () => Date
 }
@@ -258,8 +264,9 @@ export function createMembershipService(deps: MembershipServiceDependencies): Me
           invitation: state.invitation.id,
           roles,
         })
-        await sessions.end(tx, sessionId)
-        return deps.startSession(tx, userId, context)
+        // The new session carries on the way the person signed in (password, link or their organisation).
+        const method = await sessions.end(tx, sessionId)
+        return deps.startSession(tx, userId, method ?? 'password', context)
       })
       return result === null
         ? { state: 'used' }

@@ -62,6 +62,7 @@ export function registerOidcPages(app: FastifyInstance, deps: OidcPagesDependenc
     started: BeginOutcome,
     provider: { readonly id: string; readonly name: string },
     purpose: 'sign-in' | 'link',
+    next: string | null = null,
   ) => {
     if (!started.ok) {
       if (started.problem === 'unknown-provider')
@@ -70,6 +71,7 @@ export function registerOidcPages(app: FastifyInstance, deps: OidcPagesDependenc
         providerName: provider.name,
         providerId: provider.id,
         purpose,
+        next,
       })
     }
     return reply.header('cache-control', 'no-store').redirect(started.authorizationUrl.href, 303)
@@ -79,7 +81,13 @@ export function registerOidcPages(app: FastifyInstance, deps: OidcPagesDependenc
     reply: FastifyReply,
     status: number,
     kind: string,
-    model: { providerName: string; providerId?: string; purpose?: string | null; email?: string | null },
+    model: {
+      providerName: string
+      providerId?: string
+      purpose?: string | null
+      email?: string | null
+      next?: string | null
+    },
   ) =>
     reply
       .code(status)
@@ -132,7 +140,7 @@ export function registerOidcPages(app: FastifyInstance, deps: OidcPagesDependenc
       { next: next ?? null, browser: flowBrowserOf(request, reply) },
       requestContextOf(request),
     )
-    return goToProvider(reply, started, provider, 'sign-in')
+    return goToProvider(reply, started, provider, 'sign-in', next ?? null)
   })
 
   app.get('/sign-in/oidc/:providerId/callback', publicRoute, async (request, reply) => {
@@ -169,22 +177,34 @@ export function registerOidcPages(app: FastifyInstance, deps: OidcPagesDependenc
               signedIn: request.principal !== null,
               ...model,
             })
-        return showProblem(reply, 403, outcome.reason, { ...model, email: outcome.email })
+        return showProblem(reply, 403, outcome.reason, {
+          ...model,
+          email: outcome.email,
+          next: outcome.next,
+        })
       case 'attempt-problem':
         return showProblem(
           reply,
           outcome.problem === 'unknown' ? 400 : outcome.problem === 'other-browser' ? 403 : 410,
           `attempt-${outcome.problem}`,
-          { ...model, purpose: outcome.purpose },
+          { ...model, purpose: outcome.purpose, next: outcome.next },
         )
       case 'provider-error':
         request.log.info({ provider: provider.id, error: outcome.error }, 'the provider returned an error')
         return outcome.error === 'access_denied'
-          ? showProblem(reply, 403, 'access-denied', { ...model, purpose: outcome.purpose })
-          : showProblem(reply, 502, 'provider-error', { ...model, purpose: outcome.purpose })
+          ? showProblem(reply, 403, 'access-denied', {
+              ...model,
+              purpose: outcome.purpose,
+              next: outcome.next,
+            })
+          : showProblem(reply, 502, 'provider-error', {
+              ...model,
+              purpose: outcome.purpose,
+              next: outcome.next,
+            })
       case 'failed':
         request.log.warn({ err: outcome.cause, provider: provider.id }, 'OpenID Connect sign-in failed')
-        return showProblem(reply, 502, 'failed', { ...model, purpose: outcome.purpose })
+        return showProblem(reply, 502, 'failed', { ...model, purpose: outcome.purpose, next: outcome.next })
       case 'unknown-provider':
         throw new NotFoundError('There is no such sign-in provider.')
     }

@@ -54,12 +54,15 @@ export type CallbackOutcome =
       readonly purpose: FlowPurpose
       readonly providerName: string
       readonly email: string | null
+      readonly next: string | null
     }
   | {
       readonly outcome: 'attempt-problem'
       readonly problem: AttemptProblem
       readonly purpose: FlowPurpose | null
       readonly providerName: string
+      /** Where the person was going, when the attempt is known: a new try goes there too. */
+      readonly next: string | null
     }
   | {
       /** The provider sent the person back with an error (`access_denied` when they cancelled or refused). */
@@ -67,12 +70,14 @@ export type CallbackOutcome =
       readonly error: string
       readonly purpose: FlowPurpose
       readonly providerName: string
+      readonly next: string | null
     }
   | {
       /** The code exchange or the ID token's validation failed. */
       readonly outcome: 'failed'
       readonly purpose: FlowPurpose
       readonly providerName: string
+      readonly next: string | null
       readonly cause: unknown
     }
   | { readonly outcome: 'unknown-provider' }
@@ -191,6 +196,7 @@ export function createOidcService(deps: OidcServiceDependencies): OidcService {
       purpose: attempt.purpose,
       providerName: provider.name,
       email: asserted.email,
+      next: attempt.next,
     }
   }
 
@@ -354,6 +360,7 @@ export function createOidcService(deps: OidcServiceDependencies): OidcService {
         problem: kind,
         purpose: kind === 'unknown' ? null : (attempt?.purpose ?? null),
         providerName: provider.name,
+        next: kind === 'unknown' ? null : (attempt?.next ?? null),
       })
       if (state === null || attempt === null || attempt.providerId !== provider.id) return problem('unknown')
       if (attempt.usedAt !== null) return problem('used')
@@ -363,7 +370,7 @@ export function createOidcService(deps: OidcServiceDependencies): OidcService {
         return problem('other-browser')
       if (!(await attempts.useAttempt(attempt.id, now()))) return problem('used')
 
-      const base = { purpose: attempt.purpose, providerName: provider.name }
+      const base = { purpose: attempt.purpose, providerName: provider.name, next: attempt.next }
       const error = query.get('error')
       if (error !== null) {
         await auditFailure(attempt, provider, error.slice(0, 100), context)

@@ -452,6 +452,26 @@ for (const engine of testEngines()) {
       })
     })
 
+    it('keeps where the person was going when they cancel, so that trying again or another way goes there', async () => {
+      const browser = new HttpBrowser()
+      const atProvider = await browser.navigate(
+        `${appUrl}/sign-in/oidc/${providerId}?next=${encodeURIComponent('/account/details')}`,
+        { stopBefore: isCallback },
+      )
+      const back = await browser.navigate(`${atProvider.url.href}/abort`, {
+        form: {},
+        stopBefore: isCallback,
+      })
+      const cancelled = await open(browser, back.url)
+      expect(cancelled.status).toBe(403)
+      expect(cancelled.page.links()).toEqual(
+        expect.arrayContaining([
+          { text: 'Try again', href: `/sign-in/oidc/${providerId}?next=%2Faccount%2Fdetails` },
+          { text: 'Sign in another way', href: '/sign-in?next=%2Faccount%2Fdetails' },
+        ]),
+      )
+    })
+
     it('links the provider to a signed-in account on request, and signs in with it afterwards', async () => {
       const jo = await createPasswordAccount('jo@example.org')
       addAccount('jo-at-work', { email: 'jo.work@nhs.net', email_verified: true, name: 'Jo At Work' })

@@ -9,7 +9,8 @@ export interface SessionRepository {
     id: string,
   ): Promise<{ session: Session; displayName: string; memberships: SessionMembership[] } | null>
   touch(id: string, at: Date): Promise<void>
-  delete(tx: Sql, id: string): Promise<void>
+  /** Deletes the session; returns how it was signed in to, or null when there was none. */
+  delete(tx: Sql, id: string): Promise<SignInMethod | null>
   deleteAllForUser(tx: Sql, userId: string): Promise<number>
   listForUser(userId: string): Promise<Session[]>
 }
@@ -79,7 +80,11 @@ export function createSessionRepository(db: Sql): SessionRepository {
     },
 
     async delete(tx, id) {
-      await tx.query('DELETE FROM sessions WHERE id = $1', [id])
+      const rows = await tx.query<{ auth_method: SignInMethod }>(
+        'DELETE FROM sessions WHERE id = $1 RETURNING auth_method',
+        [id],
+      )
+      return rows[0]?.auth_method ?? null
     },
 
     async deleteAllForUser(tx, userId) {

@@ -29,7 +29,8 @@ export interface SessionService {
   ): Promise<{ token: string; sessionId: string }>
   /** Who the token belongs to, or null when it is unknown, ended, idle too long or past its absolute limit. */
   resolve(token: string): Promise<Principal | null>
-  end(tx: Sql, sessionId: string): Promise<void>
+  /** Ends one session; returns how it was signed in to (null when it had ended already). */
+  end(tx: Sql, sessionId: string): Promise<SignInMethod | null>
   /** Ends every session of this person, on every device ("sign out everywhere", password reset, account closed). */
   endAll(tx: Sql, userId: string): Promise<number>
 }
