@@ -6,6 +6,10 @@
  *   npm run bench -- --warmup 1 --duration 3      a quick run
  *   npm run bench -- --rounds 3                   medians of 3 rounds (servers alternate order each round)
  *   npm run bench -- --cpu-prof                   also profile each server during each measured window
+ *   npm run bench -- --engine-only                the credit-rules benchmark alone (bench/engine.ts)
+ *
+ * First it measures the credit rules: learner records evaluated per second, in a child process pinned to the
+ * server's CPU (bench/engine.ts; --skip-engine leaves it out, --engine-seconds sets how long).
  *
  * Every flag has an environment fallback: BENCH_WARMUP, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_ROUNDS,
  * BENCH_SERVER_CPU, BENCH_CLIENT_CPU, BENCH_LOG (file | null), BENCH_IDLE_WAIT, BENCH_CPU_PROF=1, BENCH_KEEP=1.
@@ -16,7 +20,7 @@
  * Writes bench/results/latest.json and bench/results/latest.md. Exits 1 when the run is not valid (any
  * non-2xx response, error or timeout), and, with --enforce, when a budget is missed.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -25,6 +29,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startServer, type ServerProcess } from './children.ts'
+import type { EngineReport } from './engine.ts'
 import { measure, type LoadSettings, type Measurement } from './load.ts'
 import { fetchOnce, type Recording } from './recording.ts'
 import {
@@ -76,6 +81,8 @@ interface Settings extends LoadSettings {
   readonly cpuProf: boolean
   readonly keep: boolean
   readonly enforce: boolean
+  readonly engine: 'also' | 'only' | 'skip'
+  readonly engineSeconds: number
 }
 
 function readSettings(): Settings {
@@ -92,6 +99,9 @@ function readSettings(): Settings {
       'cpu-prof': { type: 'boolean' },
       keep: { type: 'boolean' },
       enforce: { type: 'boolean' },
+      'engine-only': { type: 'boolean' },
+      'skip-engine': { type: 'boolean' },
+      'engine-seconds': { type: 'string' },
     },
   })
   const env = process.env
@@ -122,7 +132,33 @@ function readSettings(): Settings {
     cpuProf: values['cpu-prof'] ?? env.BENCH_CPU_PROF === '1',
     keep: values.keep ?? env.BENCH_KEEP === '1',
     enforce: values.enforce ?? false,
+    engine: values['engine-only'] === true ? 'only' : values['skip-engine'] === true ? 'skip' : 'also',
+    engineSeconds: number('--engine-seconds', values['engine-seconds'] ?? env.BENCH_ENGINE_SECONDS, 5, 1),
   }
+}
+
+/**
+ * The credit-rules benchmark in a child process of its own, pinned to the server's CPU: one core, as the
+ * budget says. Returns its report (bench/results/engine.json).
+ */
+async function benchmarkEngine(settings: Settings): Promise<EngineReport> {
+  const node = [
+    process.execPath,
+    '--import',
+    'tsx',
+    join(benchDirectory, 'engine.ts'),
+    '--seconds',
+    String(settings.engineSeconds),
+    '--pinned-cpu',
+    settings.serverCpu === undefined ? 'none' : String(settings.serverCpu),
+    '--idle-wait',
+    String(settings.idleWaitSeconds),
+  ]
+  const [command, ...args] =
+    settings.serverCpu === undefined ? node : ['taskset', '-c', String(settings.serverCpu), ...node]
+  const result = spawnSync(command!, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] })
+  if (result.status !== 0) throw new Error(`bench/engine.ts failed (exit code ${result.status})`)
+  return JSON.parse(await readFile(join(resultsDirectory, 'engine.json'), 'utf8')) as EngineReport
 }
 
 function hasTaskset(): boolean {
@@ -162,9 +198,16 @@ async function main(): Promise<void> {
       stdio: 'ignore',
     })
   }
+  let engine: EngineReport | undefined
+  if (settings.engine !== 'skip') {
+    await mkdir(resultsDirectory, { recursive: true })
+    engine = await benchmarkEngine(settings)
+    if (settings.enforce && !engine.budgetMet) process.exitCode = 1
+    if (settings.engine === 'only') return
+  }
   const scratch = await mkdtemp(join(os.tmpdir(), 'trellis-bench-'))
   try {
-    await benchmark(settings, scratch)
+    await benchmark(settings, scratch, engine)
   } finally {
     // Scratch (databases, logs, recordings) goes even when the run fails part-way.
     if (settings.keep) console.log(`Kept scratch files in ${scratch}`)
@@ -172,7 +215,11 @@ async function main(): Promise<void> {
   }
 }
 
-async function benchmark(settings: Settings, scratch: string): Promise<void> {
+async function benchmark(
+  settings: Settings,
+  scratch: string,
+  engine: EngineReport | undefined,
+): Promise<void> {
   const profiles = join(resultsDirectory, 'profiles')
   await mkdir(resultsDirectory, { recursive: true })
   if (settings.cpuProf) await mkdir(profiles, { recursive: true })
@@ -275,8 +322,14 @@ async function benchmark(settings: Settings, scratch: string): Promise<void> {
     }),
   }
   await writeFile(join(resultsDirectory, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
-  await writeFile(join(resultsDirectory, 'latest.md'), formatMarkdown(report))
-  console.log(`\n${formatTable(report)}`)
+  const engineLine =
+    engine === undefined
+      ? ''
+      : `\nCredit rules: ${engine.recordsPerSecond.toLocaleString('en-GB')} records/s on one core ` +
+        `(budget ≥ ${engine.budgetPerSecond.toLocaleString('en-GB')}: ${engine.budgetMet ? 'met' : 'missed'}; ` +
+        'bench/results/engine.json).\n'
+  await writeFile(join(resultsDirectory, 'latest.md'), formatMarkdown(report) + engineLine)
+  console.log(`\n${formatTable(report)}${engineLine}`)
   console.log(`Results: ${join(resultsDirectory, 'latest.json')} and latest.md`)
   if (settings.cpuProf) {
     console.log(`CPU profiles of the measured windows: ${profiles} (summarise with bench/profile-summary.ts)`)

@@ -129,7 +129,11 @@ describeEachApp('the app', ({ engine, app }) => {
       odsCode: 'RTD',
       organisationId: 'RTD',
     }
-    type Operation = { parameters?: { name: string; required: boolean; in: string }[]; security?: unknown[] }
+    type Operation = {
+      parameters?: { name: string; required: boolean; in: string }[]
+      security?: unknown[]
+      requestBody?: unknown
+    }
     for (const [path, operations] of Object.entries(
       document.paths as Record<string, Record<string, Operation>>,
     )) {
@@ -142,8 +146,16 @@ describeEachApp('the app', ({ engine, app }) => {
           method: method.toUpperCase() as 'GET' | 'POST',
           url: query.length > 0 ? `${url}?${query.join('&')}` : url,
         })
-        // Routes for signed-in people exist and say so to a stranger (a POST first meets the CSRF check).
-        const expected = operation.security === undefined ? 200 : method === 'get' ? 401 : 403
+        // Routes for signed-in people exist and say so to a stranger (a POST first meets the CSRF check); a
+        // public POST exists and asks for the body it was not sent.
+        const expected =
+          operation.security !== undefined
+            ? method === 'get'
+              ? 401
+              : 403
+            : operation.requestBody === undefined
+              ? 200
+              : 400
         expect(response.statusCode, `${method} ${url}`).toBe(expected)
       }
     }

@@ -87,4 +87,76 @@ describe('the trellis command', () => {
   it('migrates the database', async () => {
     expect(await run('migrate')).toMatchObject({ code: 0, out: expect.stringContaining('is up to date') })
   })
+
+  it('checks every catalogue programme against the framework as it checks the content', async () => {
+    const result = await run('catalogue', 'check')
+    expect(result.out).toMatch(
+      /Programmes checked against the framework: (\d+) \(0 aligned, 0 not aligned, \1 cannot be checked\)\./,
+    )
+    expect(result.out).toContain('  kcl-pgdip-clinician-researcher: cannot be checked: levels not stated')
+    expect(result.out).toContain(
+      '  sheffield-masters-clinician-researcher: cannot be checked: modules not stated',
+    )
+  })
+
+  describe('framework evaluate', () => {
+    const exeter = (code: string, kind: string, overrides: Record<string, unknown> = {}) => ({
+      code,
+      title: `Module ${code}`,
+      kind,
+      credits: 15,
+      level: 7,
+      result: 'pass',
+      provider: 'University of Exeter',
+      ...overrides,
+    })
+
+    async function recordFile(name: string, contents: unknown) {
+      const file = join(workspace, name)
+      await writeFile(file, typeof contents === 'string' ? contents : JSON.stringify(contents))
+      return file
+    }
+
+    it('prints the evaluation of a learner record file as JSON', async () => {
+      const file = await recordFile('record.json', {
+        modules: [exeter('A', 'online'), exeter('B', 'online'), exeter('C', 'online'), exeter('D', 'rpe')],
+        priorLearning: [],
+      })
+      const result = await run('framework', 'evaluate', file)
+      expect(result.code).toBe(0)
+      const evaluation = JSON.parse(result.out)
+      expect(evaluation).toMatchObject({
+        achieved: ['pgcert'],
+        creditsCounted: 60,
+        nextLevel: { id: 'pgdip' },
+      })
+      expect(evaluation.roles.map((role: { name: string }) => role.name)).toContain('Local Co-Investigator')
+    })
+
+    it('names each wrong field of the file, one line each, and exits 1', async () => {
+      const file = await recordFile('bad.json', {
+        modules: [exeter('A', 'online'), exeter('B', 'online', { credits: 'ten' }), exeter('A', 'lecture')],
+      })
+      const result = await run('framework', 'evaluate', file)
+      expect(result.code).toBe(1)
+      expect(result.error.split('\n')).toEqual([
+        `${file}: modules[1].credits: must be a number of credits`,
+        `${file}: modules[2].kind: must be "online", "rpe" or "dissertation"`,
+        `${file}: modules[2].code: repeats modules[0]: the same code and provider; list each module once`,
+      ])
+    })
+
+    it('says when the file is not JSON or cannot be read, and asks for exactly one file', async () => {
+      const notJson = await recordFile('not.json', '{"modules": [')
+      expect(await run('framework', 'evaluate', notJson)).toMatchObject({
+        code: 1,
+        error: expect.stringMatching(/not\.json: is not valid JSON/),
+      })
+      expect(await run('framework', 'evaluate', join(workspace, 'missing.json'))).toMatchObject({
+        code: 1,
+        error: expect.stringMatching(/missing\.json: cannot be read \(ENOENT\)/),
+      })
+      expect((await run('framework', 'evaluate')).code).toBe(2)
+    })
+  })
 })

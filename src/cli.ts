@@ -1,7 +1,17 @@
+import { readFile } from 'node:fs/promises'
 import { relative } from 'node:path'
 import { z } from 'zod'
 import { readConfigOrExit, type Config } from './config.ts'
-import { formatProblem, readCatalogue } from './modules/catalogue/index.ts'
+import { formatProblem, readCatalogue, type ReadCatalogue } from './modules/catalogue/index.ts'
+import {
+  checkContentProgrammes,
+  evaluateRecord,
+  evaluateRequest,
+  frameworkRulesFrom,
+  toEvaluationResponse,
+  toLearnerRecord,
+} from './modules/framework/index.ts'
+import { describeInvalidFields } from './platform/http/api-routes.ts'
 
 /**
  * The `trellis` command. Each command prints what it did or, on bad input, the file, line or path and the
@@ -12,6 +22,9 @@ const usage = `Usage: trellis <command>
 Commands:
   catalogue check   Validate every file in content/ and print each problem with its file, line, entry and field
   catalogue load    Validate content/ and load it into the database in one transaction
+  framework evaluate FILE
+                    Evaluate the learner record in FILE (the JSON of POST /api/v1/framework/evaluate)
+                    against the framework in content/, and print the evaluation as JSON
   migrate           Apply database migrations
   admin create EMAIL
                     Make EMAIL a framework admin: at once if it has a confirmed account, otherwise by an
@@ -49,6 +62,7 @@ export async function runCli(args: readonly string[], config: Config, output: Cl
     }
     if (subcommand === 'check') {
       output.out(`${contentLabel}/ is valid: ${catalogue.files.length} files checked.`)
+      for (const line of describeProgrammeAlignment(catalogue)) output.out(line)
       return 0
     }
     const { openComposition } = await import('./composition.ts')
@@ -63,6 +77,15 @@ export async function runCli(args: readonly string[], config: Config, output: Cl
     } finally {
       await composition.close()
     }
+  }
+
+  if (command === 'framework' && subcommand === 'evaluate') {
+    const [file, extra] = rest
+    if (file === undefined || extra !== undefined) {
+      output.error('trellis framework evaluate: give one JSON file holding a learner record')
+      return 2
+    }
+    return evaluateRecordFile(file, config, contentLabel, output)
   }
 
   if (command === 'admin' && subcommand === 'create') {
@@ -112,6 +135,63 @@ export async function runCli(args: readonly string[], config: Config, output: Cl
 
   output.error(`Unknown command: trellis ${args.join(' ')}\n\n${usage}`)
   return 2
+}
+
+/** One line for the catalogue's programmes, then one for each: how it fares against the framework's rules. */
+function describeProgrammeAlignment(catalogue: ReadCatalogue): string[] {
+  if (catalogue.content === undefined) return []
+  const checks = checkContentProgrammes(frameworkRulesFrom(catalogue.content.framework), catalogue.content)
+  const count = (status: string) => checks.filter((entry) => entry.check.status === status).length
+  return [
+    `Programmes checked against the framework: ${checks.length} (${count('aligned')} aligned, ` +
+      `${count('not-aligned')} not aligned, ${count('cannot-check')} cannot be checked).`,
+    ...checks.map((entry) => `  ${entry.programmeId}: ${entry.check.summary}`),
+  ]
+}
+
+/**
+ * `trellis framework evaluate FILE`: the same JSON as the API takes, evaluated against the framework in
+ * content/ (no database). Bad input is printed as `FILE: modules[1].credits: reason`, one line a field.
+ */
+async function evaluateRecordFile(
+  file: string,
+  config: Config,
+  contentLabel: string,
+  output: CliOutput,
+): Promise<number> {
+  let json: unknown
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    output.error(
+      code === undefined
+        ? `${file}: is not valid JSON (${(error as Error).message})`
+        : `${file}: cannot be read (${code})`,
+    )
+    return 1
+  }
+  const request = evaluateRequest.safeParse(json)
+  if (!request.success) {
+    for (const field of describeInvalidFields(request.error)) {
+      output.error(`${file}: ${field.name}: ${field.reason}`)
+    }
+    return 1
+  }
+  const catalogue = await readCatalogue(config.contentDirectory)
+  if (catalogue.content === undefined || catalogue.problems.length > 0) {
+    for (const problem of catalogue.problems) {
+      output.error(formatProblem({ ...problem, file: `${contentLabel}/${problem.file}` }))
+    }
+    output.error(`The framework in ${contentLabel}/ is not valid, so the record was not evaluated.`)
+    return 1
+  }
+  const evaluation = evaluateRecord(
+    frameworkRulesFrom(catalogue.content.framework),
+    toLearnerRecord(request.data),
+  )
+  output.out(JSON.stringify(toEvaluationResponse(evaluation), null, 2))
+  return 0
 }
 
 /** The process entry for `trellis` (bin/trellis.js). */

@@ -16,6 +16,7 @@ import {
   type Provider,
   type Source,
 } from '../catalogue/index.ts'
+import { frameworkEvaluateApiRoutes } from './framework-evaluate-api.ts'
 
 const numericFactResponse = z.object({
   value: z.number(),
@@ -367,5 +368,6 @@ export function frameworkApiRoutes({ catalogue }: Services): ApiRoute[] {
         return toModuleResponse(module, await loadSourceIndex(catalogue))
       },
     }),
+    ...frameworkEvaluateApiRoutes({ catalogue }),
   ] as ApiRoute[]
 }

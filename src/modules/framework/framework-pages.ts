@@ -4,7 +4,20 @@ import { publicPolicy } from '../../platform/http/access-control.ts'
 import { NotFoundError } from '../../platform/http/problem.ts'
 import { parseParameters } from '../../platform/http/query-parameters.ts'
 import { idParams, loadSourceIndex, sumKnownCredits } from '../catalogue/index.ts'
+import { frameworkRulesFrom } from './credit-rules.ts'
 import { buildProgressionDiagram } from './framework-diagram.ts'
+import { checkProgramme, programmeToCheck, type AlignmentStatus } from './programme-alignment.ts'
+
+/** How each verdict is shown: an NHS.UK tag's words and colour. */
+const alignmentTags: Readonly<Record<AlignmentStatus, { text: string; colour: string }>> = {
+  aligned: { text: 'Aligned', colour: 'green' },
+  'not-aligned': { text: 'Not aligned', colour: 'red' },
+  'cannot-check': { text: 'Cannot be checked', colour: 'grey' },
+}
+
+function sentenceCase(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`
+}
 
 /** Anyone may read the catalogue; its pages are cached until it changes. */
 const cached = { config: { cacheUntilCatalogueChanges: true, policy: publicPolicy } }
@@ -81,12 +94,22 @@ export function registerFrameworkPages(app: FastifyInstance, { catalogue }: Serv
       const module = modulesById[entry.moduleId]
       return module === undefined ? [] : [{ module, compulsory: entry.compulsory }]
     })
+    // Pure and cheap, and the page is cached until the catalogue changes: checked each time it is built.
+    const rules = frameworkRulesFrom(framework)
+    const alignment = checkProgramme(rules, programmeToCheck(programme, modules))
     return reply.view('framework/views/programme.njk', {
       pageTitle: programme.name,
       section: 'framework',
       programme,
       provider,
       level: framework.levels.find((level) => level.id === programme.awardLevelId),
+      levelRules: rules.levels.find((level) => level.id === programme.awardLevelId),
+      alignment: {
+        tag: alignmentTags[alignment.status],
+        summary: `${sentenceCase(alignment.summary)}.`,
+        violations: alignment.violations,
+        unknowns: alignment.unknowns.map(sentenceCase),
+      },
       listed,
       listedCredits: sumKnownCredits(listed.map((entry) => entry.module.credits)),
       kindsById: byId(framework.moduleKinds),

@@ -114,8 +114,11 @@ describeEachIdentityApp('protection against cross-site request forgery', ({ app 
     }
   })
 
+  /** Every state-changing route except the public calculations that declare they need no token. */
   function unsafeRoutes() {
-    return app().app.routeTable.filter((route) => unsafeMethods.has(route.method))
+    return app().app.routeTable.filter(
+      (route) => unsafeMethods.has(route.method) && route.csrf !== 'not-needed',
+    )
   }
 
   async function send(browser: TestBrowser, route: { method: string; url: string }, csrf: string | null) {
@@ -136,6 +139,15 @@ describeEachIdentityApp('protection against cross-site request forgery', ({ app 
 
   it('has forms that post to check', () => {
     expect(unsafeRoutes().length).toBeGreaterThanOrEqual(20)
+  })
+
+  it('exempts only public calculations that change nothing', () => {
+    const exempt = app().app.routeTable.filter((route) => route.csrf === 'not-needed')
+    expect(exempt.map((route) => `${route.method} ${route.url}`).sort()).toEqual([
+      'POST /api/v1/framework/check-programme',
+      'POST /api/v1/framework/evaluate',
+    ])
+    expect(exempt.every((route) => route.policy?.access === 'public')).toBe(true)
   })
 
   it('refuses every state-changing request from a signed-in person without a token, changing nothing', async () => {

@@ -337,7 +337,7 @@ describeEachIdentityApp('memberships', ({ app }) => {
       const cases: [unknown, string[]][] = [
         [{}, ['email', 'roles']],
         [{ email: 'not an address', roles: [] }, ['email', 'roles']],
-        [{ email: uniqueEmail(), roles: ['astronaut'] }, ['roles.0']],
+        [{ email: uniqueEmail(), roles: ['astronaut'] }, ['roles[0]']],
         [{ email: uniqueEmail(), roles: ['programme-lead'] }, ['roles']],
       ]
       for (const [body, names] of cases) {

@@ -84,6 +84,8 @@ export interface RegisteredRoute {
   readonly method: string
   readonly url: string
   readonly policy: RoutePolicy | undefined
+  /** 'not-needed' when the route declares that it needs no CSRF token (public, changing nothing). */
+  readonly csrf: 'not-needed' | undefined
 }
 
 /**
@@ -105,6 +107,9 @@ export function registerAccessControl(app: FastifyInstance): RegisteredRoute[] {
         url: route.url,
         get policy() {
           return route.config?.policy
+        },
+        get csrf() {
+          return route.config?.csrf
         },
       })
     }

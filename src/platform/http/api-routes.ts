@@ -1,17 +1,46 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { RoutePolicy } from './access-control.ts'
-import { parseForm } from './forms.ts'
-import { BadRequestError } from './problem.ts'
+import { BadRequestError, type InvalidParam } from './problem.ts'
 import { parseParameters } from './query-parameters.ts'
+
+/**
+ * A field's place in a JSON body as an integrator writes it: `modules[2].credits`, `roles[0]`, `email`.
+ */
+export function formatFieldPath(path: readonly PropertyKey[]): string {
+  return (
+    path
+      .map((part, index) =>
+        typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`,
+      )
+      .join('') || 'body'
+  )
+}
+
+/** Each field a body got wrong, once, in the order the schema lists them. */
+export function describeInvalidFields(error: z.ZodError): InvalidParam[] {
+  const invalid: InvalidParam[] = []
+  const add = (name: string, reason: string) => {
+    if (!invalid.some((param) => param.name === name)) invalid.push({ name, reason })
+  }
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // Named by the field itself, so a misspelt field is found at once.
+      for (const key of issue.keys) add(formatFieldPath([...issue.path, key]), 'is not a field here')
+    } else {
+      add(formatFieldPath(issue.path), issue.message)
+    }
+  }
+  return invalid
+}
 
 function parseBody<B extends z.ZodType>(schema: B, body: unknown): z.infer<B> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequestError([{ name: 'body', reason: 'must be a JSON object' }])
   }
-  const result = parseForm(schema, body)
-  if (result.ok) return result.data
-  throw new BadRequestError(result.errors.map((error) => ({ name: error.field, reason: error.message })))
+  const result = schema.safeParse(body)
+  if (result.success) return result.data
+  throw new BadRequestError(describeInvalidFields(result.error))
 }
 
 /**
@@ -40,6 +69,11 @@ export interface ApiRoute<
   readonly response: R
   /** The status of a success: 200 unless said otherwise (201 for something created). */
   readonly successStatus?: 200 | 201
+  /**
+   * 'not-needed': the route changes nothing and reads no session (a calculation anyone may ask for), so it
+   * takes requests without a CSRF token and without any cookie, as integrators send them. Public routes only.
+   */
+  readonly csrf?: 'not-needed'
   /** Responses depend only on the catalogue: cache them until it changes. */
   readonly cacheUntilCatalogueChanges?: boolean
   /** Answers 404 problems (an unknown id). */
@@ -72,6 +106,10 @@ export class ApiRegistry {
 
   register(app: FastifyInstance, routes: readonly ApiRoute[]): void {
     for (const route of routes) {
+      if (route.csrf === 'not-needed' && route.policy.access !== 'public') {
+        // A route that knows who is asking could be made to act for them by another site.
+        throw new Error(`${route.method} ${route.url}: only public routes may go without CSRF protection`)
+      }
       this.#routes.push(route)
       app.route({
         method: route.method,
@@ -79,6 +117,7 @@ export class ApiRegistry {
         config: {
           cacheUntilCatalogueChanges: route.cacheUntilCatalogueChanges === true,
           policy: route.policy,
+          ...(route.csrf === undefined ? {} : { csrf: route.csrf }),
         },
         handler: async (request, reply) => {
           const params =

@@ -20,6 +20,16 @@ export interface CsrfOptions {
   readonly secureCookies: boolean
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * 'not-needed': a route that changes nothing and reads no session, such as a public calculation. A forged
+     * request to it can neither act for anyone nor read anything of theirs, so it needs no token.
+     */
+    csrf?: 'not-needed'
+  }
+}
+
 const anonymousCookie = 'trellis_csrf'
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -27,7 +37,8 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * Every state-changing request must carry a token tied to the browser: a hidden `_csrf` field in forms, or an
  * `x-csrf-token` header from API clients. The token is an HMAC of the session id — or, before sign-in, of a
  * random value in a cookie of its own — so it cannot be read or forged by another site. Checked before access
- * control and before the handler.
+ * control and before the handler. Routes declared `csrf: 'not-needed'` (public, changing nothing, reading no
+ * session) are the one exception.
  */
 export function registerCsrfProtection(
   app: FastifyInstance,
@@ -41,7 +52,7 @@ export function registerCsrfProtection(
     request.principal?.sessionId ?? request.cookies[anonymousCookie]
 
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!unsafeMethods.has(request.method)) return
+    if (!unsafeMethods.has(request.method) || request.routeOptions.config.csrf === 'not-needed') return
     const binding = bindingOf(request)
     const body = request.body as Record<string, unknown> | undefined
     const provided = typeof body?._csrf === 'string' ? body._csrf : request.headers['x-csrf-token']
