@@ -10,6 +10,7 @@ import { registerOutboxPages } from './platform/email/outbox-pages.ts'
 import { publicPolicy, registerAccessControl, type RegisteredRoute } from './platform/http/access-control.ts'
 import { ApiRegistry } from './platform/http/api-routes.ts'
 import { registerCsrfProtection } from './platform/http/csrf.ts'
+import { registerMultipartForms } from './platform/http/multipart.ts'
 import { registerErrorHandling } from './platform/http/error-handling.ts'
 import { registerHealth } from './platform/http/health.ts'
 import { registerOpenApi } from './platform/http/openapi.ts'
@@ -31,6 +32,13 @@ import {
 } from './modules/identity/index.ts'
 import { organisationApiRoutes, registerOrganisationPages } from './modules/organisations/index.ts'
 import { registerPathwayPages } from './modules/pathways/index.ts'
+import {
+  learningApiRoutes,
+  maximumEvidenceBytes,
+  maximumEvidenceFiles,
+  registerCohortPages,
+  registerLearnerPages,
+} from './modules/learning/index.ts'
 
 export interface AppDependencies {
   readonly config: Pick<Config, 'environment' | 'logLevel' | 'publicUrl'>
@@ -87,6 +95,12 @@ export async function buildApp({
     isPersonal: (request) => request.cookies[cookie.name] !== undefined,
   })
   registerSessionLoading(app, services.sessions, cookie)
+  // Before CSRF: multipart forms (files of evidence, CSV results) are read into the body by a preValidation hook,
+  // which must run before the CSRF check's, so that the check finds their `_csrf` field.
+  await registerMultipartForms(app, {
+    maximumFileBytes: maximumEvidenceBytes,
+    maximumFiles: maximumEvidenceFiles,
+  })
   const csrf = registerCsrfProtection(app, { secret: sessionSecret, secureCookies: cookie.secure })
   await app.register(fastifyFormbody)
   await app.register(async (assets) => {
@@ -140,6 +154,8 @@ export async function buildApp({
   })
   registerMembershipPages(app, { memberships: services.memberships, cookie })
   registerAuditPages(app, { audit: services.audit })
+  registerLearnerPages(app, { learning: services.learning })
+  registerCohortPages(app, { learning: services.learning })
   if (services.mailer.kind === 'outbox') {
     registerOutboxPages(app, { outbox: services.emailOutbox, environment: config.environment })
   }
@@ -148,6 +164,7 @@ export async function buildApp({
   api.register(app, catalogueApiRoutes(services))
   api.register(app, frameworkApiRoutes(services))
   api.register(app, organisationApiRoutes(services))
+  api.register(app, learningApiRoutes({ learning: services.learning }))
   api.register(
     app,
     identityApiRoutes({

@@ -26,6 +26,7 @@ import {
   createOidcService,
   createSessionRepository,
   createSessionService,
+  normaliseEmail,
   type AccountService,
   type AuditService,
   type MembershipService,
@@ -39,6 +40,14 @@ import {
   type OrganisationService,
 } from './modules/organisations/index.ts'
 import { createPathwayService, type PathwayService } from './modules/pathways/index.ts'
+import {
+  createLearnerPersonalData,
+  createLearningRepository,
+  createLearningService,
+  createRecordAssessor,
+  type LearningService,
+  type PeopleDirectory,
+} from './modules/learning/index.ts'
 
 /** Every service Trellis runs, built in one place. */
 export interface Services {
@@ -50,6 +59,7 @@ export interface Services {
   readonly memberships: MembershipService
   readonly audit: AuditService
   readonly oidc: OidcService
+  readonly learning: LearningService
   readonly mailer: Mailer
   readonly emailOutbox: EmailOutbox
 }
@@ -95,6 +105,7 @@ export function composeServices(database: Database, settings: ServiceSettings): 
   const accountRepository = createAccountRepository(database)
   const sessionRepository = createSessionRepository(database)
   const membershipRepository = createMembershipRepository(database)
+  const learningRepository = createLearningRepository(database)
   const sessions = createSessionService(
     sessionRepository,
     { idleMinutes: settings.sessionIdleMinutes, absoluteHours: settings.sessionAbsoluteHours },
@@ -111,6 +122,8 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     rateLimiter,
     catalogue,
     publicUrl: settings.publicUrl,
+    // The learner record is personal data too: downloaded with the account, erased when it closes.
+    personalData: [createLearnerPersonalData(learningRepository)],
     now,
   })
   const memberships = createMembershipService({
@@ -134,6 +147,31 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     rateLimiter,
     now,
   })
+  // Who people are, for the learner record: the identity module's accounts, by id or address.
+  const people: PeopleDirectory = {
+    async findById(id) {
+      const user = await accountRepository.findUserById(id)
+      return user === null ? null : { id: user.id, fullName: user.fullName, email: user.email }
+    },
+    async findByIds(ids) {
+      const users = await accountRepository.findUsers(ids)
+      return users.map((user) => ({ id: user.id, fullName: user.fullName, email: user.email }))
+    },
+    async findByEmail(email) {
+      const user = await accountRepository.findUserByEmail(normaliseEmail(email))
+      return user === null ? null : { id: user.id, fullName: user.fullName, email: user.email }
+    },
+  }
+  const learning = createLearningService({
+    db: database,
+    records: learningRepository,
+    people,
+    organisations: memberships,
+    programmes: catalogue,
+    memberships,
+    loadAssessor: createRecordAssessor(catalogue),
+    now,
+  })
   return {
     catalogue,
     organisations,
@@ -143,6 +181,7 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     memberships,
     audit,
     oidc,
+    learning,
     mailer,
     emailOutbox,
   }

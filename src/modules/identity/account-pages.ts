@@ -336,7 +336,14 @@ export function registerAccountPages(app: FastifyInstance, deps: AccountPagesDep
       pageTitle: 'Your account',
       user,
       profession: professions.find((p) => p.id === user?.professionId) ?? null,
-      memberships: memberships.map((m) => ({ ...m, roleNames: m.roles.map((role) => roleLabels[role]) })),
+      memberships: memberships.map((m) => ({
+        ...m,
+        roleNames: m.roles.map((role) => roleLabels[role]),
+        // A university's programme leads and academic supervisors look after its learners' records.
+        mayListLearners:
+          m.organisation.kind === 'university' &&
+          m.roles.some((role) => role === 'programme-lead' || role === 'academic-supervisor'),
+      })),
       notice:
         query.confirmed === '1'
           ? 'Your email address is confirmed.'

@@ -36,6 +36,8 @@ export interface NewUser {
 export interface AccountRepository {
   insertUser(tx: Sql, user: NewUser): Promise<void>
   findUserById(id: string, tx?: Sql): Promise<User | null>
+  /** The accounts of these ids (open or closed), in one query, ordered by id; unknown ids are left out. */
+  findUsers(ids: readonly string[], tx?: Sql): Promise<User[]>
   /** An open account with this (normalised) address. */
   findUserByEmail(email: string, tx?: Sql): Promise<User | null>
   findPasswordHash(userId: string): Promise<string | null>
@@ -142,6 +144,15 @@ export function createAccountRepository(db: Sql): AccountRepository {
     async findUserById(id, tx = db) {
       const [row] = await tx.query<UserRow>(`SELECT ${userColumns} FROM users WHERE id = $1`, [id])
       return row === undefined ? null : toUser(row)
+    },
+
+    async findUsers(ids, tx = db) {
+      if (ids.length === 0) return []
+      const rows = await tx.query<UserRow>(
+        `SELECT ${userColumns} FROM users WHERE id = ANY($1::uuid[]) ORDER BY id`,
+        [ids],
+      )
+      return rows.map(toUser)
     },
 
     async findUserByEmail(email, tx = db) {

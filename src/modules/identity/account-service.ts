@@ -129,6 +129,24 @@ export interface AccountService {
   ): Promise<StartedSession>
 }
 
+/**
+ * Another module's share of what Trellis holds about a person (the learning module's learner record), given to
+ * the account service by the composition root, so that identity depends on no module that depends on it.
+ * "Download your data" includes its export; closing an account runs its erasure in the same transaction as the
+ * account's own, so that an account is never closed with the rest of its data left behind, or the other way.
+ */
+export interface PersonalDataContributor {
+  /** Its part's name in the download, such as `learningRecord`. */
+  readonly section: string
+  /** Everything it holds about the person, as plain JSON-ready data. */
+  export(userId: string, tx?: Sql): Promise<unknown>
+  /** Erases or anonymises the person's data; returns what it did, in numbers, for the audit log. */
+  erase(tx: Sql, userId: string): Promise<Readonly<Record<string, number>>>
+}
+
+/** The download's own parts: no contributor may take their names. */
+const ownSections = ['account', 'memberships', 'sessions', 'auditEvents']
+
 export interface AccountServiceDependencies {
   readonly db: Database
   readonly accounts: AccountRepository
@@ -140,12 +158,18 @@ export interface AccountServiceDependencies {
   readonly rateLimiter: RateLimiter
   readonly catalogue: Pick<CatalogueService, 'findProfession'>
   readonly publicUrl: string
+  /** Other modules' data about a person, exported and erased with the account's. */
+  readonly personalData?: readonly PersonalDataContributor[]
   readonly now?: () => Date
 }
 
 export function createAccountService(deps: AccountServiceDependencies): AccountService {
   const { db, accounts, sessions, passwords, mailer, rateLimiter, catalogue, publicUrl } = deps
   const now = deps.now ?? (() => new Date())
+  const contributors = deps.personalData ?? []
+  const sections = [...ownSections, ...contributors.map((contributor) => contributor.section)]
+  if (new Set(sections).size !== sections.length)
+    throw new Error(`Personal data sections must differ: ${sections.join(', ')}`)
   const link = (path: string, token: string) => `${publicUrl}${path}?token=${token}`
   const emailKey = (email: string) => digestToken(`email:${normaliseEmail(email)}`)
   // Compared against when nobody has that address, so that a wrong address takes as long as a wrong password.
@@ -505,6 +529,9 @@ export function createAccountService(deps: AccountServiceDependencies): AccountS
           [userId],
         ),
       ])
+      const contributed: Record<string, unknown> = {}
+      for (const contributor of contributors)
+        contributed[contributor.section] = await contributor.export(userId)
       await db.transaction((tx) => audit(tx, { userId }, 'account.data-exported', userId, context))
       const { hasPassword, ...account } = user
       return {
@@ -533,6 +560,7 @@ export function createAccountService(deps: AccountServiceDependencies): AccountS
           subjectType: e.subject_type,
           subjectId: e.subject_id,
         })),
+        ...contributed,
       }
     },
 
@@ -545,10 +573,20 @@ export function createAccountService(deps: AccountServiceDependencies): AccountS
         }
       }
       await db.transaction(async (tx) => {
+        const erased: Record<string, Readonly<Record<string, number>>> = {}
+        for (const contributor of contributors)
+          erased[contributor.section] = await contributor.erase(tx, userId)
         await deps.memberships.removeAllForUser(tx, userId)
         await sessions.endAll(tx, userId)
         await accounts.anonymise(tx, userId, now())
-        await audit(tx, { userId }, 'account.closed', userId, context)
+        await audit(
+          tx,
+          { userId },
+          'account.closed',
+          userId,
+          context,
+          contributors.length === 0 ? undefined : { erased },
+        )
       })
       return { ok: true, value: null }
     },

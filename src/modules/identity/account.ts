@@ -106,4 +106,6 @@ export interface PersonalData {
     subjectType: string
     subjectId: string | null
   }[]
+  /** Other modules' parts, each under its contributor's section name (the learner record: `learningRecord`). */
+  readonly [section: string]: unknown
 }

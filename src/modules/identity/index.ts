@@ -1,7 +1,7 @@
 // The identity module's public surface: accounts, sessions, organisations' memberships and the audit log.
 export { createAccountRepository } from './account-repository.ts'
 export { createAccountService } from './account-service.ts'
-export type { AccountService } from './account-service.ts'
+export type { AccountService, PersonalDataContributor } from './account-service.ts'
 export { createSessionRepository } from './session-repository.ts'
 export { createSessionService } from './session-service.ts'
 export type { SessionService } from './session-service.ts'

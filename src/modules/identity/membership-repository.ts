@@ -35,10 +35,12 @@ export interface Invitation {
 
 /** SQL for memberships of organisations and invitations to them. */
 export interface MembershipRepository {
-  findOrganisation(id: string): Promise<OrganisationSummary | null>
+  findOrganisation(id: string, tx?: Sql): Promise<OrganisationSummary | null>
   listForUser(userId: string): Promise<MembershipListing[]>
   listForOrganisation(organisationId: string): Promise<MemberListing[]>
   findRoles(userId: string, organisationId: string, tx?: Sql): Promise<RoleName[] | null>
+  /** A person's roles in an organisation, their membership locked until the transaction ends; null if none. */
+  lockRoles(tx: Sql, userId: string, organisationId: string): Promise<RoleName[] | null>
   setRoles(
     tx: Sql,
     userId: string,
@@ -95,8 +97,8 @@ function toInvitation(row: InvitationRow): Invitation {
 
 export function createMembershipRepository(db: Sql): MembershipRepository {
   return {
-    async findOrganisation(id) {
-      const [row] = await db.query<OrganisationSummary>(
+    async findOrganisation(id, tx = db) {
+      const [row] = await tx.query<OrganisationSummary>(
         'SELECT id, name, kind FROM organisations WHERE id = $1',
         [id],
       )
@@ -139,6 +141,14 @@ export function createMembershipRepository(db: Sql): MembershipRepository {
     async findRoles(userId, organisationId, tx = db) {
       const [row] = await tx.query<{ roles: RoleName[] }>(
         'SELECT roles FROM memberships WHERE user_id = $1 AND organisation_id = $2',
+        [userId, organisationId],
+      )
+      return row?.roles ?? null
+    },
+
+    async lockRoles(tx, userId, organisationId) {
+      const [row] = await tx.query<{ roles: RoleName[] }>(
+        'SELECT roles FROM memberships WHERE user_id = $1 AND organisation_id = $2 FOR UPDATE',
         [userId, organisationId],
       )
       return row?.roles ?? null

@@ -80,6 +80,21 @@ export interface MembershipService {
     roles: readonly RoleName[],
     context: RequestContext,
   ): Promise<Outcome<null>>
+  /**
+   * Adds roles to a person's membership of an organisation within the caller's transaction, keeping the roles
+   * they hold: for another module's action that brings a role with it (enrolling at a university makes the
+   * person a learner there). The actor's right to act is the caller's to check. Audited when it changes
+   * anything. The person's sessions go on: a role added takes nothing away, and every request reads memberships
+   * afresh. Returns the roles before and after; null when there is no such organisation.
+   */
+  addRoles(
+    tx: Sql,
+    actor: AuditActor,
+    organisationId: string,
+    userId: string,
+    roles: readonly RoleName[],
+    origin: AuditOrigin,
+  ): Promise<{ readonly from: readonly RoleName[]; readonly to: readonly RoleName[] } | null>
   /** Nobody removes themselves here: another lead, or the framework team, does. */
   removeMember(
     actor: Principal,
@@ -320,6 +335,22 @@ export function createMembershipService(deps: MembershipServiceDependencies): Me
             ok: false,
             errors: [{ field: 'roles', message: 'This person is not a member of the organisation' }],
           }
+    },
+
+    async addRoles(tx, actor, organisationId, userId, roles, origin) {
+      const organisation = await memberships.findOrganisation(organisationId, tx)
+      if (organisation === null) return null
+      const from = (await memberships.lockRoles(tx, userId, organisationId)) ?? []
+      const to = mergeRoles(from, roles, organisation.kind)
+      if (to.some((role) => !from.includes(role))) {
+        await memberships.setRoles(tx, userId, organisationId, to, now())
+        await audit(tx, actor, 'membership.roles-changed', 'organisation', organisationId, origin, {
+          member: userId,
+          from,
+          to,
+        })
+      }
+      return { from, to }
     },
 
     async removeMember(actor, organisationId, userId, context) {

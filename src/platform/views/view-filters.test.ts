@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildPagination } from './pagination.ts'
 import { highlightStart, highlightStop } from './search-highlight.ts'
-import { escapeHtml, formatDate, highlightMatches, pluralise } from './view-filters.ts'
+import { escapeHtml, formatDate, formatNumber, highlightMatches, pluralise } from './view-filters.ts'
 
 describe('formatDate', () => {
   it('writes dates the NHS way', () => {
@@ -9,6 +9,17 @@ describe('formatDate', () => {
     expect(formatDate(new Date('2025-03-31T12:00:00Z'))).toBe('31 March 2025')
     expect(formatDate(null)).toBe('')
     expect(formatDate('soon')).toBe('soon')
+  })
+})
+
+describe('formatNumber', () => {
+  it('writes numbers over 999 with commas', () => {
+    expect([formatNumber(0), formatNumber(600), formatNumber(1200), formatNumber(18000)]).toEqual([
+      '0',
+      '600',
+      '1,200',
+      '18,000',
+    ])
   })
 })
 

@@ -46,6 +46,11 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => htmlEscapes[character] ?? character)
 }
 
+/** `1200` → `1,200`: the NHS style writes numbers over 999 with commas. */
+export function formatNumber(value: number): string {
+  return value.toLocaleString('en-GB')
+}
+
 /** "1 scheme", "3 schemes". */
 export function pluralise(count: number, singular: string, plural = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : plural}`
@@ -55,6 +60,7 @@ export function registerViewFilters(environment: nunjucks.Environment): void {
   environment.addFilter('formatDate', formatDate)
   environment.addFilter('highlight', highlightMatches)
   environment.addFilter('pluralise', pluralise)
+  environment.addFilter('formatNumber', formatNumber)
   environment.addFilter('credits', (value: number | null) =>
     value === null ? 'Credits not stated' : pluralise(value, 'credit'),
   )

@@ -43,6 +43,15 @@ export class AccountPage extends TrellisPage {
     name: 'Download everything Trellis holds about you',
   })
 
+  async openLearningRecord(): Promise<void> {
+    await this.main.getByRole('link', { name: 'Your learning record', exact: true }).click()
+  }
+
+  /** For a university's programme leads and academic supervisors: its learners. */
+  async openLearnersAt(university: string): Promise<void> {
+    await this.main.getByRole('link', { name: `Learners at ${university}`, exact: true }).click()
+  }
+
   async manageMembersOf(organisation: string): Promise<void> {
     await this.main.getByRole('link', { name: `Manage the members of ${organisation}`, exact: true }).click()
   }
