@@ -123,7 +123,7 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     catalogue,
     publicUrl: settings.publicUrl,
     // The learner record is personal data too: downloaded with the account, erased when it closes.
-    personalData: [createLearnerPersonalData(learningRepository)],
+    personalData: [createLearnerPersonalData(learningRepository, now)],
     now,
   })
   const memberships = createMembershipService({

@@ -188,6 +188,10 @@ export interface AccessibilityNode {
 
 /** Reads the computed role, accessible name and description of the first element matching `selector`. */
 export async function readAccessibilityNode(page: Page, selector: string): Promise<AccessibilityNode> {
+  // Chromium's DOM agent forgets every node id it gave out when the document's DOMContentLoaded fires: a page
+  // object that has only waited for the heading of a page still loading would ask about a node it no longer
+  // knows ("Could not find node with given id").
+  await page.waitForLoadState('domcontentloaded')
   const cdp = await page.context().newCDPSession(page)
   try {
     const { root } = await cdp.send('DOM.getDocument', { depth: 0 })

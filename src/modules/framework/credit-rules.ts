@@ -162,7 +162,7 @@ export function frameworkRulesFrom(framework: Framework): FrameworkRules {
 }
 
 /** Whether a module of these credits may fill this part. */
-export function fitsPart(part: PartRule, credits: number): boolean {
+export function fitsPart(part: Pick<PartRule, 'allowedCredits'>, credits: number): boolean {
   return part.allowedCredits === null || part.allowedCredits.includes(credits)
 }
 
@@ -242,14 +242,15 @@ export interface Evaluation {
  * record: units are put in a canonical order first.
  */
 export function evaluateRecord(rules: FrameworkRules, record: LearnerRecord): Evaluation {
+  const lookups = lookupsFor(rules)
   const counting = collectUnits(record)
-  const groups = groupUnits(rules, counting.units)
-  const heldTakes = searchAllocation(rules, groups)
+  const groups = groupUnits(rules, lookups, counting.units)
+  const partialWalk = startPartialWalks(lookups, rules.levels, groups)
+  const heldTakes = searchAllocation(rules, lookups, groups, partialWalk)
 
   const picking = startPicking(groups)
   const allocation: LevelAllocation[] = []
   const achieved: string[] = []
-  const heldRoles: string[] = []
   let heldLevel7 = 0
   for (let index = 0; index < heldTakes.length; index++) {
     const level = rules.levels[index]!
@@ -257,10 +258,9 @@ export function evaluateRecord(rules: FrameworkRules, record: LearnerRecord): Ev
     heldLevel7 += level7CreditsOf(groups, picking.used, take)
     allocation.push({ levelId: level.id, achieved: true, units: pickUnits(picking, take) })
     achieved.push(level.id)
-    for (const role of level.roles) heldRoles.push(role.id)
   }
 
-  const plan = planRemainingLevels(rules, picking, heldLevel7, achieved.length)
+  const plan = planRemainingLevels(rules, lookups, picking, partialWalk, heldLevel7, achieved.length)
   const timeline: TimelineStep[] = []
   let monthsFromNow = 0
   for (const step of plan) {
@@ -277,26 +277,23 @@ export function evaluateRecord(rules: FrameworkRules, record: LearnerRecord): Ev
   }
   const unallocated = leftUnits(picking)
 
-  const creditsByKind = {} as Record<ModuleKindId, number>
-  for (const kind of rules.kinds) creditsByKind[kind] = 0
   let creditsCounted = 0
   let level7Credits = 0
   for (const unit of counting.units) {
-    creditsByKind[unit.kind] = (creditsByKind[unit.kind] ?? 0) + unit.credits
     creditsCounted += unit.credits
     if (unit.level >= 7) level7Credits += unit.credits
   }
 
   const next = plan[0]
-  const problems = counting.problems.slice()
+  const problems = counting.problems
   if (unallocated.length > 0) {
-    problems.push(...describeUnitsThatFitNothing(rules, unallocated, achieved.length))
+    describeUnitsThatFitNothing(rules, lookups, picking, achieved.length, problems)
   }
   return {
     achieved,
     creditsCounted,
     level7Credits,
-    creditsByKind,
+    creditsByKind: creditsByKindOf(lookups, groups, counting.units),
     learningHours: {
       done: creditsCounted * rules.hoursPerCredit,
       toNextLevel: next === undefined ? null : next.creditsToGo * rules.hoursPerCredit,
@@ -311,12 +308,213 @@ export function evaluateRecord(rules: FrameworkRules, record: LearnerRecord): Ev
             missing: describeMissing(next),
             creditsToGo: next.creditsToGo,
           },
-    roles: heldRoles.length === 0 ? [] : rules.roles.filter((role) => heldRoles.includes(role.id)),
+    // A copy: the evaluation is the caller's to keep, and the lookups' lists are shared by every evaluation.
+    roles: lookups.rolesHeldWith[achieved.length]!.slice(),
     timeline,
     problems,
     allocation,
     unallocated,
   }
+}
+
+/**
+ * The credits counted of each kind: every kind of the framework, in its order, then any other kind in the order
+ * of the units. Added up by group (a group's units all have its credits), on a copy of an object made once, so
+ * that no property is added and the object's shape stays the same (adding properties one by one is slow).
+ */
+function creditsByKindOf(
+  lookups: RulesLookups,
+  groups: readonly UnitGroup[],
+  units: readonly CountedUnit[],
+): Record<ModuleKindId, number> {
+  const creditsByKind = { ...lookups.noCreditsByKind }
+  let otherKinds = false
+  for (const group of groups) {
+    if (group.kindOrder === -1) otherKinds = true
+    else creditsByKind[group.kind] += group.credits * group.units.length
+  }
+  if (otherKinds) {
+    for (const unit of units) {
+      if (Object.hasOwn(lookups.noCreditsByKind, unit.kind)) continue
+      creditsByKind[unit.kind] = (creditsByKind[unit.kind] ?? 0) + unit.credits
+    }
+  }
+  return creditsByKind
+}
+
+// What the evaluation looks up in the rules ----------------------------------------------------------------
+
+/**
+ * What every evaluation looks up in the rules, worked out once for each rules object. The rules are plain
+ * data that callers and tests may build by hand, so the lookups are kept beside them, in a WeakMap, rather
+ * than in them; like everything in this file, they treat the rules as immutable (their types are readonly).
+ */
+interface RulesLookups {
+  /**
+   * A number for each kind the rules name: a kind of `FrameworkRules.kinds` has its place there (the order of
+   * the groups of units), any other kind a part names comes after them. Matching a unit to a part compares
+   * these numbers, not the kinds' strings, which may be equal without being the same string.
+   */
+  readonly kindNumbers: ReadonlyMap<ModuleKindId, number>
+  /** The compositions of each level, as the walks use them. */
+  readonly compositions: readonly (readonly WalkComposition[])[]
+  /** The most parts a composition has. */
+  readonly mostParts: number
+  /** Every kind of `FrameworkRules.kinds` at 0 credits: the start of `Evaluation.creditsByKind`. */
+  readonly noCreditsByKind: Readonly<Record<ModuleKindId, number>>
+  /** The roles that the first n levels prepare for, in the framework's order, for n from 0 to every level. */
+  readonly rolesHeldWith: readonly (readonly RoleSummary[])[]
+  /**
+   * For each first level still to achieve, which units of each kind can go toward it or a later level, and
+   * why the others cannot: filled in as kinds are met (see `kindFitFrom`), one entry for each kind.
+   */
+  readonly kindFits: readonly Map<ModuleKindId, KindFit>[]
+}
+
+const lookupsByRules = new WeakMap<FrameworkRules, RulesLookups>()
+
+function lookupsFor(rules: FrameworkRules): RulesLookups {
+  let lookups = lookupsByRules.get(rules)
+  if (lookups === undefined) {
+    lookups = buildLookups(rules)
+    lookupsByRules.set(rules, lookups)
+  }
+  return lookups
+}
+
+function buildLookups(rules: FrameworkRules): RulesLookups {
+  const kindNumbers = new Map<ModuleKindId, number>()
+  const noCreditsByKind = {} as Record<ModuleKindId, number>
+  rules.kinds.forEach((kind, index) => {
+    if (!kindNumbers.has(kind)) kindNumbers.set(kind, index)
+    noCreditsByKind[kind] = 0
+  })
+  const numberOf = (kind: ModuleKindId): number => {
+    let number = kindNumbers.get(kind)
+    if (number === undefined) {
+      number = rules.kinds.length + kindNumbers.size
+      kindNumbers.set(kind, number)
+    }
+    return number
+  }
+  const compositions = rules.levels.map((level) =>
+    level.compositions.map((rule) => walkCompositionOf(rule, numberOf, rules.kinds.length)),
+  )
+  const rolesHeldWith: RoleSummary[][] = []
+  for (let held = 0; held <= rules.levels.length; held++) {
+    const prepared = new Set(
+      rules.levels.slice(0, held).flatMap((level) => level.roles.map((role) => role.id)),
+    )
+    rolesHeldWith.push(rules.roles.filter((role) => prepared.has(role.id)))
+  }
+  return {
+    kindNumbers,
+    compositions,
+    mostParts: Math.max(0, ...compositions.flat().map((composition) => composition.parts.length)),
+    noCreditsByKind,
+    rolesHeldWith,
+    kindFits: Array.from({ length: rules.levels.length + 1 }, () => new Map<ModuleKindId, KindFit>()),
+  }
+}
+
+/** Which units of one kind some part of a level from a given one on can take, and why the others cannot. */
+interface KindFit {
+  /** Any credits up to this many fit (a part open to any credits, in a level of so many); -1 when none do. */
+  readonly anyCreditsUpTo: number
+  /** Credits that fit a part that fixes them, in a level of at least as many. */
+  readonly fixedCredits: ReadonlySet<number>
+  /**
+   * The end of the note for a unit of the kind that fits no part, saying why; null when the reason names the
+   * unit's credits.
+   */
+  readonly fitsNothing: string | null
+}
+
+function kindFitFrom(
+  rules: FrameworkRules,
+  lookups: RulesLookups,
+  firstLevel: number,
+  kind: ModuleKindId,
+): KindFit {
+  const fits = lookups.kindFits[firstLevel]!
+  let fit = fits.get(kind)
+  if (fit === undefined) {
+    fit = buildKindFit(rules.levels.slice(firstLevel), kind)
+    fits.set(kind, fit)
+  }
+  return fit
+}
+
+function buildKindFit(levels: readonly LevelRules[], kind: ModuleKindId): KindFit {
+  let anyCreditsUpTo = -1
+  const fixedCredits = new Set<number>()
+  /** Every credit value a part of the kind names, whatever the level's credits: the words list them. */
+  const named = new Set<number>()
+  let takesKind = false
+  for (const level of levels) {
+    for (const composition of level.compositions) {
+      for (const part of composition.parts) {
+        if (part.kind !== kind) continue
+        takesKind = true
+        if (part.allowedCredits === null) {
+          anyCreditsUpTo = Math.max(anyCreditsUpTo, level.credits)
+          continue
+        }
+        for (const value of part.allowedCredits) {
+          named.add(value)
+          if (value <= level.credits) fixedCredits.add(value)
+        }
+      }
+    }
+  }
+  const values = [...named].sort((a, b) => a - b).map(String)
+  return {
+    anyCreditsUpTo,
+    fixedCredits,
+    fitsNothing:
+      !takesKind || named.size === 0
+        ? null
+        : fitsNothingBecause(
+            `${kindWords[kind].many} count when they are worth ${joinWithOr(values)} credits`,
+          ),
+  }
+}
+
+/** A composition as the walks use it: its parts' kinds as numbers (see `RulesLookups.kindNumbers`). */
+interface WalkComposition {
+  readonly rule: CompositionRule
+  readonly parts: readonly WalkPart[]
+  /**
+   * What its empty slots are, in words, for each way of leaving slots empty and each number of credits still
+   * to gain: filled in as they are met (see `describeUnfilled`), so at most a few dozen entries.
+   */
+  readonly unfilledWords: Map<number, string>
+}
+
+interface WalkPart {
+  readonly kindNumber: number
+  /** Its kind's place in the framework's order, -1 for a kind the framework does not have (as for groups). */
+  readonly kindOrder: number
+  readonly count: number
+  /** As `PartRule.allowedCredits`. */
+  readonly allowedCredits: readonly number[] | null
+}
+
+function walkCompositionOf(
+  rule: CompositionRule,
+  kindNumberOf: (kind: ModuleKindId) => number,
+  kindCount: number,
+): WalkComposition {
+  const parts = rule.parts.map((part): WalkPart => {
+    const kindNumber = kindNumberOf(part.kind)
+    return {
+      kindNumber,
+      kindOrder: kindNumber < kindCount ? kindNumber : -1,
+      count: part.count,
+      allowedCredits: part.allowedCredits,
+    }
+  })
+  return { rule, parts, unfilledWords: new Map() }
 }
 
 // Collecting the units that count ---------------------------------------------------------------------------
@@ -326,7 +524,8 @@ export const priorLearningDefaultLevel = 7
 
 interface Counting {
   readonly units: readonly CountedUnit[]
-  readonly problems: readonly string[]
+  /** Notes about the record so far: the evaluation adds its own to them. */
+  readonly problems: string[]
 }
 
 /**
@@ -348,7 +547,7 @@ function sortShortList<T>(items: T[], compare: (a: T, b: T) => number): T[] {
 
 /** Compares strings by code unit: fast, and the same everywhere (no locale). */
 function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
+  return a === b ? 0 : a < b ? -1 : 1
 }
 
 const resultOrder: Readonly<Record<ModuleResult, number>> = { pass: 0, fail: 1, 'in-progress': 2 }
@@ -381,27 +580,31 @@ function comparePriorLearning(a: PriorLearning, b: PriorLearning): number {
   )
 }
 
-function describeModule(module: Pick<RecordedModule, 'title' | 'code' | 'provider'>): string {
-  return `${module.title} (${module.code}, ${module.provider})`
+function describeModule(module: {
+  readonly title: string
+  readonly code: string | null
+  readonly provider: string
+}): string {
+  return `${module.title} (${module.code ?? ''}, ${module.provider})`
 }
 
 function credits(value: number): string {
   return `${value} credit${value === 1 ? '' : 's'}`
 }
 
-function describePriorLearning(learning: { provider: string; credits: number; kind: ModuleKindId }): string {
-  const kind = `${articleFor(learning.kind)} ${kindWords[learning.kind].one}`
-  return `Prior learning from ${learning.provider} (${credits(learning.credits)}, in place of ${kind})`
+function describePriorLearning(provider: string, creditValue: number, kind: ModuleKindId): string {
+  return `Prior learning from ${provider} (${credits(creditValue)}, in place of ${articleFor(kind)} ${kindWords[kind].one})`
 }
 
 function describeUnit(unit: CountedUnit): string {
-  if (unit.source === 'module') return describeModule({ ...unit, code: unit.code ?? '' })
-  return describePriorLearning(unit)
+  return unit.source === 'module'
+    ? describeModule(unit)
+    : describePriorLearning(unit.provider, unit.credits, unit.kind)
 }
 
 /** Passed modules, each code and provider once, and approved prior learning; and what the record says besides. */
 function collectUnits(record: LearnerRecord): Counting {
-  const modules = sortShortList([...record.modules], compareModules)
+  const modules = sortShortList(record.modules.slice(), compareModules)
   const units: CountedUnit[] = []
   const problems: string[] = []
   let previous: RecordedModule | undefined
@@ -442,7 +645,11 @@ function collectUnits(record: LearnerRecord): Counting {
       )
     }
   }
-  for (const learning of sortShortList([...record.priorLearning], comparePriorLearning)) {
+  const priorLearning =
+    record.priorLearning.length > 1
+      ? sortShortList(record.priorLearning.slice(), comparePriorLearning)
+      : record.priorLearning
+  for (const learning of priorLearning) {
     if (learning.status === 'approved') {
       units.push({
         source: 'prior-learning',
@@ -454,7 +661,7 @@ function collectUnits(record: LearnerRecord): Counting {
         level: learning.level ?? priorLearningDefaultLevel,
       })
     } else {
-      const described = describePriorLearning({ ...learning, kind: learning.countsAs })
+      const described = describePriorLearning(learning.provider, learning.credits, learning.countsAs)
       problems.push(
         learning.status === 'pending'
           ? `${described} is waiting for approval, so it does not count yet.`
@@ -474,42 +681,52 @@ interface UnitGroup {
   readonly units: readonly CountedUnit[]
   /** How many of `units` (the first ones) are at level 7 or above. */
   readonly level7Count: number
+  /** The kind's number (see `RulesLookups.kindNumbers`); -1 for a kind the rules do not name. */
+  readonly kindNumber: number
+  /** The kind's place in the framework's order, -1 for a kind it does not have: groups are in that order. */
+  readonly kindOrder: number
 }
 
-function groupUnits(rules: FrameworkRules, units: readonly CountedUnit[]): UnitGroup[] {
-  const lists: CountedUnit[][] = []
+/** The groups in the framework's order of kinds, then by credits; the units of each in the canonical order. */
+function groupUnits(
+  rules: FrameworkRules,
+  lookups: RulesLookups,
+  units: readonly CountedUnit[],
+): UnitGroup[] {
+  const groups: GroupBeingMade[] = []
   for (const unit of units) {
-    let list: CountedUnit[] | undefined
-    for (const candidate of lists) {
-      if (candidate[0]!.kind === unit.kind && candidate[0]!.credits === unit.credits) {
-        list = candidate
+    let group: GroupBeingMade | undefined
+    for (const candidate of groups) {
+      if (candidate.credits === unit.credits && candidate.kind === unit.kind) {
+        group = candidate
         break
       }
     }
-    if (list === undefined) lists.push([unit])
-    else list.push(unit)
+    if (group === undefined) {
+      const kindNumber = lookups.kindNumbers.get(unit.kind) ?? -1
+      const kindOrder = kindNumber < rules.kinds.length ? kindNumber : -1
+      group = { kind: unit.kind, credits: unit.credits, units: [], level7Count: 0, kindNumber, kindOrder }
+      groups.push(group)
+    }
+    group.units.push(unit)
+    if (unit.level >= 7) group.level7Count++
   }
-  const groups: (UnitGroup & { readonly kindIndex: number })[] = []
-  for (const list of lists) {
-    // Level 7 and above first, higher levels before lower; otherwise the canonical order they arrived in.
-    if (list.length > 1) sortShortList(list, compareLevels)
-    let level7Count = 0
-    for (const unit of list) if (unit.level >= 7) level7Count++
-    const { kind, credits } = list[0]!
-    groups.push({ kind, credits, units: list, level7Count, kindIndex: rules.kinds.indexOf(kind) })
-  }
+  // Level 7 and above first, higher levels before lower; otherwise the canonical order they arrived in.
+  for (const group of groups) if (group.units.length > 1) sortShortList(group.units, compareLevels)
   return sortShortList(groups, compareGroups)
+}
+
+interface GroupBeingMade extends UnitGroup {
+  readonly units: CountedUnit[]
+  level7Count: number
 }
 
 function compareLevels(a: CountedUnit, b: CountedUnit): number {
   return Number(b.level >= 7) - Number(a.level >= 7) || b.level - a.level
 }
 
-function compareGroups(
-  a: { kindIndex: number; credits: number },
-  b: { kindIndex: number; credits: number },
-): number {
-  return a.kindIndex - b.kindIndex || a.credits - b.credits
+function compareGroups(a: UnitGroup, b: UnitGroup): number {
+  return a.kindOrder - b.kindOrder || a.credits - b.credits
 }
 
 /** Level-7 credits of taking `take[g]` more units from each group, after `used[g]` have gone. */
@@ -530,6 +747,13 @@ function level7CreditsOf(
   return total
 }
 
+/** A list of `length` zeros (filled by a loop: `new Array(length).fill(0)` takes several times as long). */
+function zeros(length: number): number[] {
+  const list = new Array<number>(length)
+  for (let index = 0; index < length; index++) list[index] = 0
+  return list
+}
+
 // Picking the units of a take ------------------------------------------------------------------------------
 
 /**
@@ -540,15 +764,21 @@ interface UnitPicking {
   readonly groups: readonly UnitGroup[]
   /** How many units of each group have gone. */
   readonly used: number[]
-  /** For each unit of each group, the pick (1, 2…) that took it, or 0 while it is free. */
-  readonly takenBy: number[][]
+  /** Where each group's units start in `takenBy`. */
+  readonly firstOf: readonly number[]
+  /** For every unit, group after group, the pick (1, 2…) that took it, or 0 while it is free. */
+  readonly takenBy: number[]
   picks: number
 }
 
 function startPicking(groups: readonly UnitGroup[]): UnitPicking {
-  const takenBy: number[][] = []
-  for (const group of groups) takenBy.push(new Array<number>(group.units.length).fill(0))
-  return { groups, used: new Array<number>(groups.length).fill(0), takenBy, picks: 0 }
+  const firstOf: number[] = []
+  let unitCount = 0
+  for (const group of groups) {
+    firstOf.push(unitCount)
+    unitCount += group.units.length
+  }
+  return { groups, used: zeros(groups.length), firstOf, takenBy: zeros(unitCount), picks: 0 }
 }
 
 /**
@@ -559,21 +789,31 @@ function startPicking(groups: readonly UnitGroup[]): UnitPicking {
  * their universities guide the others. Returned in the canonical order.
  */
 function pickUnits(picking: UnitPicking, counts: readonly number[]): CountedUnit[] {
-  const { groups } = picking
+  const { groups, firstOf, takenBy } = picking
   const pick = ++picking.picks
-  const universities: string[] = []
+  // The universities of the units picked, which guide the choice: not needed when there is none to make.
+  const universities = hasChoice(picking, counts) ? [] : null
   pickGroups(picking, counts, pick, universities, false)
-  pickGroups(picking, counts, pick, universities, true)
+  if (universities !== null) pickGroups(picking, counts, pick, universities, true)
   const units: CountedUnit[] = []
   for (let g = 0; g < groups.length; g++) {
     if (counts[g] === 0) continue
-    const takenBy = picking.takenBy[g]!
     const groupUnits = groups[g]!.units
+    const first = firstOf[g]!
     for (let index = 0; index < groupUnits.length; index++) {
-      if (takenBy[index] === pick) units.push(groupUnits[index]!)
+      if (takenBy[first + index] === pick) units.push(groupUnits[index]!)
     }
   }
   return units
+}
+
+/** Whether some group has more units free than the level takes from it. */
+function hasChoice(picking: UnitPicking, counts: readonly number[]): boolean {
+  const { groups, used } = picking
+  for (let g = 0; g < groups.length; g++) {
+    if (counts[g] !== 0 && groups[g]!.units.length - used[g]! > counts[g]!) return true
+  }
+  return false
 }
 
 /** Picks the units of the groups that have no choice (`withChoice` false) or those that have. */
@@ -581,7 +821,7 @@ function pickGroups(
   picking: UnitPicking,
   counts: readonly number[],
   pick: number,
-  universities: string[],
+  universities: string[] | null,
   withChoice: boolean,
 ): void {
   const { groups, used } = picking
@@ -591,9 +831,17 @@ function pickGroups(
     const group = groups[g]!
     const from = used[g]!
     if (group.units.length - from > count !== withChoice) continue
-    const level7 = Math.max(0, Math.min(from + count, group.level7Count) - Math.min(from, group.level7Count))
-    pickFromBand(picking, g, 0, group.level7Count, level7, pick, universities)
-    pickFromBand(picking, g, group.level7Count, group.units.length, count - level7, pick, universities)
+    if (withChoice) {
+      const level7 = Math.max(
+        0,
+        Math.min(from + count, group.level7Count) - Math.min(from, group.level7Count),
+      )
+      pickFromBand(picking, g, 0, group.level7Count, level7, pick, universities!)
+      pickFromBand(picking, g, group.level7Count, group.units.length, count - level7, pick, universities!)
+    } else {
+      // The level takes every unit of the group still free: as many level-7 ones as the search counted on.
+      pickEveryFreeUnit(picking, g, pick, universities)
+    }
     used[g] = from + count
   }
 }
@@ -601,6 +849,8 @@ function pickGroups(
 /**
  * Takes `wanted` free units of group `g` in `[start, end)`, each time the first from the university the
  * level has most units from so far (`universities` holds the university of each unit picked for the level).
+ * Once a university is picked from it has the most, so the level goes on taking its free units, in order, until
+ * it has as many as it wants or that university has none left; only then is the next university chosen.
  */
 function pickFromBand(
   picking: UnitPicking,
@@ -612,226 +862,81 @@ function pickFromBand(
   universities: string[],
 ): void {
   const units = picking.groups[g]!.units
-  const takenBy = picking.takenBy[g]!
-  for (let left = wanted; left > 0; left--) {
-    let best = -1
-    let bestShare = -1
+  const { takenBy } = picking
+  const first = picking.firstOf[g]!
+  let left = wanted
+  while (left > 0) {
+    let chosen: string | undefined
+    let chosenShare = -1
     for (let index = start; index < end; index++) {
-      if (takenBy[index] !== 0) continue
+      if (takenBy[first + index] !== 0) continue
       const provider = units[index]!.provider
-      let share = 0
-      for (const university of universities) if (university === provider) share++
-      if (share > bestShare) {
-        best = index
-        bestShare = share
+      if (provider === chosen) continue
+      const share = countOf(universities, provider)
+      if (share > chosenShare) {
+        chosen = provider
+        chosenShare = share
       }
     }
-    if (best === -1) return
-    takenBy[best] = pick
-    universities.push(units[best]!.provider)
+    if (chosen === undefined) return
+    for (let index = start; index < end && left > 0; index++) {
+      if (takenBy[first + index] !== 0 || units[index]!.provider !== chosen) continue
+      takenBy[first + index] = pick
+      universities.push(chosen)
+      left--
+    }
+  }
+}
+
+function countOf(values: readonly string[], value: string): number {
+  let count = 0
+  for (const candidate of values) if (candidate === value) count++
+  return count
+}
+
+function pickEveryFreeUnit(
+  picking: UnitPicking,
+  g: number,
+  pick: number,
+  universities: string[] | null,
+): void {
+  const units = picking.groups[g]!.units
+  const { takenBy } = picking
+  const first = picking.firstOf[g]!
+  for (let index = 0; index < units.length; index++) {
+    if (takenBy[first + index] !== 0) continue
+    takenBy[first + index] = pick
+    universities?.push(units[index]!.provider)
   }
 }
 
 /** Counted units no level took, in the canonical order. */
 function leftUnits(picking: UnitPicking): CountedUnit[] {
   const left: CountedUnit[] = []
-  for (let g = 0; g < picking.groups.length; g++) {
-    const units = picking.groups[g]!.units
-    const takenBy = picking.takenBy[g]!
-    for (let index = 0; index < units.length; index++) if (takenBy[index] === 0) left.push(units[index]!)
+  const { groups, firstOf, takenBy } = picking
+  for (let g = 0; g < groups.length; g++) {
+    const units = groups[g]!.units
+    const first = firstOf[g]!
+    for (let index = 0; index < units.length; index++)
+      if (takenBy[first + index] === 0) left.push(units[index]!)
   }
   return left
 }
 
-// Matching a level's compositions ---------------------------------------------------------------------------
+// Searching for the allocation -----------------------------------------------------------------------------
 //
 // The functions below run for every record, many times: they are plain top-level functions over a state
-// object, with no closures made per call (tsx names every function it creates, which costs on a hot path).
-
-/** A way of filling (part of) one composition from the groups: how many units from each group. */
-interface Take {
-  readonly composition: CompositionRule
-  readonly counts: readonly number[]
-  readonly credits: number
-  /** Slots of each part left empty: all zero for a complete take. */
-  readonly unfilled: readonly number[]
-}
-
-interface TakeWalk {
-  readonly level: LevelRules
-  readonly groups: readonly UnitGroup[]
-  readonly used: readonly number[]
-  /** Only takes that fill every slot and make the level's credits exactly; else the best partial ones. */
-  readonly complete: boolean
-  readonly counts: number[]
-  composition: CompositionRule
-  unfilled: number[]
-  /** Complete takes: every one. Partial takes: the best of each composition that ties (see below). */
-  takes: Take[]
-  bestCredits: number
-  bestLevel7: number
-}
-
-/**
- * Every way of filling a level's compositions from the units still free (`complete`: each slot filled and
- * the level's credits made exactly), or else the best partial ways: those holding the most credits, then
- * the most level-7 credits, that could still be completed with modules the framework recognises — the first
- * found of each composition that ties, so that the words can offer each way of finishing the level. Each
- * multiset of groups is visited once per composition (groups are chosen in non-decreasing order in a part).
- */
-function findTakes(
-  level: LevelRules,
-  groups: readonly UnitGroup[],
-  used: readonly number[],
-  complete: boolean,
-): Take[] {
-  const walk: TakeWalk = {
-    level,
-    groups,
-    used,
-    complete,
-    counts: new Array<number>(groups.length).fill(0),
-    composition: level.compositions[0]!,
-    unfilled: [],
-    takes: [],
-    bestCredits: -1,
-    bestLevel7: -1,
-  }
-  for (const composition of level.compositions) {
-    walk.composition = composition
-    walk.unfilled = new Array<number>(composition.parts.length).fill(0)
-    walkParts(walk, 0, composition.parts[0]?.count ?? 0, 0, 0)
-  }
-  return walk.takes
-}
-
-function walkParts(
-  walk: TakeWalk,
-  partIndex: number,
-  slotsLeft: number,
-  fromGroup: number,
-  sum: number,
-): void {
-  const { level, groups, used, counts } = walk
-  const parts = walk.composition.parts
-  const part = parts[partIndex]
-  if (part === undefined) {
-    if (walk.complete) {
-      if (sum === level.credits) walk.takes.push(materialiseTake(walk, sum))
-    } else {
-      keepIfBestPartial(walk, sum)
-    }
-    return
-  }
-  if (slotsLeft === 0 || !walk.complete) {
-    // On to the next part, leaving this part's remaining slots empty (partial takes only).
-    walk.unfilled[partIndex] = slotsLeft
-    walkParts(walk, partIndex + 1, parts[partIndex + 1]?.count ?? 0, 0, sum)
-    walk.unfilled[partIndex] = 0
-    if (slotsLeft === 0) return
-  }
-  for (let g = fromGroup; g < groups.length; g++) {
-    const group = groups[g]!
-    if (group.kind !== part.kind || counts[g]! >= group.units.length - used[g]!) continue
-    if (sum + group.credits > level.credits || !fitsPart(part, group.credits)) continue
-    counts[g]!++
-    walkParts(walk, partIndex, slotsLeft - 1, g, sum + group.credits)
-    counts[g]!--
-  }
-}
-
-function materialiseTake(walk: TakeWalk, credits: number): Take {
-  return {
-    composition: walk.composition,
-    counts: walk.counts.slice(),
-    credits,
-    unfilled: walk.unfilled.slice(),
-  }
-}
-
-function keepIfBestPartial(walk: TakeWalk, credits: number): void {
-  if (credits < walk.bestCredits) return
-  const level7 = level7CreditsOf(walk.groups, walk.used, walk.counts)
-  const better = credits > walk.bestCredits || level7 > walk.bestLevel7
-  if (!better) {
-    if (level7 < walk.bestLevel7) return
-    if (walk.takes.some((take) => take.composition === walk.composition)) return
-  }
-  if (!canFill(walk.composition.parts, walk.unfilled, walk.level.credits - credits)) return
-  if (better) {
-    walk.bestCredits = credits
-    walk.bestLevel7 = level7
-    walk.takes = []
-  }
-  walk.takes.push(materialiseTake(walk, credits))
-}
-
-/**
- * Whether the empty slots (`unfilled[i]` of part i) can be filled with modules the framework recognises,
- * making exactly `credits`.
- */
-export function canFill(parts: readonly PartRule[], unfilled: readonly number[], credits: number): boolean {
-  let openSlots = 0
-  const fixedSlots: (readonly number[])[] = []
-  for (let index = 0; index < parts.length; index++) {
-    const part = parts[index]!
-    for (let slot = 0; slot < unfilled[index]!; slot++) {
-      if (part.allowedCredits === null) openSlots++
-      else fixedSlots.push(part.allowedCredits)
-    }
-  }
-  return fillSlots(fixedSlots, openSlots, 0, credits)
-}
-
-function fillSlots(
-  fixedSlots: readonly (readonly number[])[],
-  openSlots: number,
-  slot: number,
-  left: number,
-): boolean {
-  const options = fixedSlots[slot]
-  // Slots open to any credits take whatever is left, at least one credit each.
-  if (options === undefined) return openSlots === 0 ? left === 0 : left >= openSlots
-  for (const option of options) {
-    if (option <= left && fillSlots(fixedSlots, openSlots, slot + 1, left - option)) return true
-  }
-  return false
-}
-
-/** Whether `score` beats `than`, compared lexicographically: higher is better. */
-function isBetter(score: readonly number[], than: readonly number[] | undefined): boolean {
-  if (than === undefined) return true
-  for (let index = 0; index < score.length; index++) {
-    if (score[index]! !== than[index]!) return score[index]! > than[index]!
-  }
-  return false
-}
-
-interface PartialMatch {
-  readonly take: Take
-  readonly level7: number
-}
-
-/** The best partial takes of a level (see `findTakes`), with their level-7 credits. */
-function bestPartialMatches(
-  level: LevelRules,
-  groups: readonly UnitGroup[],
-  used: readonly number[],
-): PartialMatch[] {
-  const matches: PartialMatch[] = []
-  for (const take of findTakes(level, groups, used, false)) {
-    matches.push({ take, level7: level7CreditsOf(groups, used, take.counts) })
-  }
-  return matches
-}
-
-// Searching for the allocation -----------------------------------------------------------------------------
+// object, with no closures made per call (tsx names every function it creates, which costs on a hot path),
+// and they count units in arrays made once per record rather than copying them for each way they find.
 
 interface AllocationSearch {
-  readonly rules: FrameworkRules
+  readonly levels: readonly LevelRules[]
+  readonly compositions: readonly (readonly WalkComposition[])[]
   readonly groups: readonly UnitGroup[]
+  /** How many units of each group the levels above the one being walked have taken. */
   readonly used: number[]
-  readonly path: (readonly number[])[]
+  /** For each level, how many units of each group its take holds so far: the branch being walked. */
+  readonly takes: readonly number[][]
   /** The branches that hold the most awards found so far: the take of each level held, in order. */
   best: Branch[]
 }
@@ -841,66 +946,345 @@ interface Branch {
   readonly level7: number
 }
 
+/** Walking the complete takes of one level of the search: ways of making its composition exactly. */
+interface LevelWalk {
+  readonly levelIndex: number
+  readonly level: LevelRules
+  /** Level-7 credits of the levels above. */
+  readonly cumulativeLevel7: number
+  composition: WalkComposition
+  /** Whether some take made the level with its level-7 minimum. */
+  held: boolean
+}
+
 /**
- * Depth-first over the levels in order: each complete take of a level that keeps the cumulative level-7
- * minimum leads on to the next level, and a branch ends where no take makes the level. Of the branches that
- * hold the most awards, the one whose leftover units bring the most credits, then the most level-7 credits,
- * toward the next level wins (only worked out when there is a choice); the first found wins a tie, and the
- * order branches are found in depends only on the canonical order of the groups.
+ * Depth-first over the levels in order: each complete take of a level (each slot filled, the level's credits
+ * made exactly) that keeps the cumulative level-7 minimum leads on to the next level, and a branch ends where
+ * no take makes the level. Of the branches that hold the most awards, the one whose leftover units bring the
+ * most credits, then the most level-7 credits, toward the next level wins (only worked out when there is a
+ * choice); the first found wins a tie, and the order branches are found in depends only on the canonical
+ * order of the groups.
  */
-function searchAllocation(rules: FrameworkRules, groups: readonly UnitGroup[]): (readonly number[])[] {
+function searchAllocation(
+  rules: FrameworkRules,
+  lookups: RulesLookups,
+  groups: readonly UnitGroup[],
+  partialWalk: PartialWalk,
+): (readonly number[])[] {
   const search: AllocationSearch = {
-    rules,
+    levels: rules.levels,
+    compositions: lookups.compositions,
     groups,
-    used: new Array<number>(groups.length).fill(0),
-    path: [],
+    used: zeros(groups.length),
+    takes: rules.levels.map(() => zeros(groups.length)),
     best: [],
   }
   descend(search, 0, 0)
   const [first] = search.best
   if (first === undefined) return []
   if (search.best.length === 1) return first.takes
-  const next = rules.levels[first.takes.length]
+  const nextIndex = first.takes.length
+  const next = rules.levels[nextIndex]
   let chosen = first
-  let chosenScore: number[] | undefined
+  let chosenCredits = -1
+  let chosenLevel7 = -1
   for (const branch of search.best) {
-    let score = [branch.level7]
+    // Without a next level, the most level-7 credits held wins; with one, the most brought toward it.
+    let credits = 0
+    let level7 = branch.level7
     if (next !== undefined) {
-      const used = new Array<number>(groups.length).fill(0)
+      const used = zeros(groups.length)
       for (const take of branch.takes) for (let g = 0; g < groups.length; g++) used[g]! += take[g]!
-      const [match] = bestPartialMatches(next, groups, used)
-      score = [match?.take.credits ?? 0, branch.level7 + (match?.level7 ?? 0)]
+      const [match] = bestPartialMatches(partialWalk, next, lookups.compositions[nextIndex]!, used)
+      credits = match?.credits ?? 0
+      level7 += match?.level7 ?? 0
     }
-    if (isBetter(score, chosenScore)) {
+    if (credits > chosenCredits || (credits === chosenCredits && level7 > chosenLevel7)) {
       chosen = branch
-      chosenScore = score
+      chosenCredits = credits
+      chosenLevel7 = level7
     }
   }
   return chosen.takes
 }
 
 function descend(search: AllocationSearch, levelIndex: number, cumulativeLevel7: number): void {
-  const { groups, used, path } = search
-  const level = search.rules.levels[levelIndex]
-  let held = false
+  const level = search.levels[levelIndex]
   if (level !== undefined) {
-    for (const take of findTakes(level, groups, used, true)) {
-      const level7 = cumulativeLevel7 + level7CreditsOf(groups, used, take.counts)
-      if (level7 < level.minimumLevel7Credits) continue
-      held = true
-      for (let g = 0; g < groups.length; g++) used[g]! += take.counts[g]!
-      path.push(take.counts)
-      descend(search, levelIndex + 1, level7)
-      path.pop()
-      for (let g = 0; g < groups.length; g++) used[g]! -= take.counts[g]!
+    const compositions = search.compositions[levelIndex]!
+    const walk: LevelWalk = {
+      levelIndex,
+      level,
+      cumulativeLevel7,
+      composition: compositions[0]!,
+      held: false,
     }
+    for (const composition of compositions) {
+      walk.composition = composition
+      walkCompleteTakes(search, walk, 0, composition.parts[0]?.count ?? 0, 0, 0, 0)
+    }
+    if (walk.held) return
   }
-  if (held) return
   const heldSoFar = search.best[0]?.takes.length ?? -1
   if (levelIndex < heldSoFar) return
-  const branch = { takes: path.slice(), level7: cumulativeLevel7 }
+  const takes: number[][] = []
+  for (let index = 0; index < levelIndex; index++) takes.push(search.takes[index]!.slice())
+  const branch = { takes, level7: cumulativeLevel7 }
   if (levelIndex > heldSoFar) search.best = [branch]
   else search.best.push(branch)
+}
+
+/**
+ * Fills the slots of the walk's composition, part by part, from `fromGroup` on (groups are chosen in
+ * non-decreasing order within a part, so each multiset of groups is visited once), and follows each way that
+ * makes the level's credits exactly. `sum` and `level7` are the credits and level-7 credits taken so far.
+ */
+function walkCompleteTakes(
+  search: AllocationSearch,
+  walk: LevelWalk,
+  partIndex: number,
+  slotsLeft: number,
+  fromGroup: number,
+  sum: number,
+  level7: number,
+): void {
+  const { level } = walk
+  const parts = walk.composition.parts
+  const part = parts[partIndex]
+  if (part === undefined) {
+    if (sum === level.credits) followTake(search, walk, level7)
+    return
+  }
+  if (slotsLeft === 0) {
+    walkCompleteTakes(search, walk, partIndex + 1, parts[partIndex + 1]?.count ?? 0, 0, sum, level7)
+    return
+  }
+  const { groups, used } = search
+  const counts = search.takes[walk.levelIndex]!
+  for (let g = fromGroup; g < groups.length; g++) {
+    const group = groups[g]!
+    // Groups are in the order of kinds, then of credits: past the part's kind, or once a group of it is worth
+    // more than the level has room for, no later group can fill the slot.
+    if (group.kindOrder > part.kindOrder) break
+    if (group.kindNumber !== part.kindNumber) continue
+    if (sum + group.credits > level.credits) break
+    const taken = used[g]! + counts[g]!
+    if (taken >= group.units.length || !fitsPart(part, group.credits)) continue
+    counts[g]!++
+    // A group's level-7 units come first, so this one is at level 7 if it is among them.
+    const addedLevel7 = taken < group.level7Count ? group.credits : 0
+    walkCompleteTakes(search, walk, partIndex, slotsLeft - 1, g, sum + group.credits, level7 + addedLevel7)
+    counts[g]!--
+  }
+}
+
+/** A complete take of the walk's level: if it keeps the level-7 minimum, on to the next level with it. */
+function followTake(search: AllocationSearch, walk: LevelWalk, takeLevel7: number): void {
+  const { groups, used } = search
+  const counts = search.takes[walk.levelIndex]!
+  const level7 = walk.cumulativeLevel7 + takeLevel7
+  if (level7 < walk.level.minimumLevel7Credits) return
+  walk.held = true
+  for (let g = 0; g < groups.length; g++) used[g]! += counts[g]!
+  descend(search, walk.levelIndex + 1, level7)
+  for (let g = 0; g < groups.length; g++) used[g]! -= counts[g]!
+}
+
+// Matching a level in part ---------------------------------------------------------------------------------
+
+/** A way of going on with a level: how many units of each group it takes, and which slots it leaves empty. */
+interface PartialMatch {
+  readonly composition: WalkComposition
+  readonly counts: readonly number[]
+  readonly credits: number
+  readonly level7: number
+  /** Slots of each part left empty. */
+  readonly unfilled: readonly number[]
+}
+
+/**
+ * The state of a partial walk. One is made for each record and reused by each of its walks (`level`, `used`
+ * and the best so far are set for each), so that its arrays are made once.
+ */
+interface PartialWalk {
+  level: LevelRules
+  readonly groups: readonly UnitGroup[]
+  used: readonly number[]
+  /** The fill being walked: how many units of each group it takes, and the slots of each part it leaves empty. */
+  readonly counts: number[]
+  readonly unfilled: number[]
+  composition: WalkComposition
+  /** The best matches of the compositions walked so far: the first found of each composition that ties. */
+  matches: PartialMatch[]
+  bestCredits: number
+  bestLevel7: number
+  /**
+   * Whether the composition being walked has a fill as good as the best so far. The first such is copied into
+   * `bestCounts` and `bestUnfilled`, and becomes a match once the composition is walked, unless a better fill
+   * replaces it: copied, rather than made a match at once, because most are replaced.
+   */
+  pending: boolean
+  readonly bestCounts: number[]
+  readonly bestUnfilled: number[]
+}
+
+/**
+ * The best partial ways of filling a level's compositions from the units still free: those holding the most
+ * credits, then the most level-7 credits, that could still be completed with modules the framework
+ * recognises — the first found of each composition that ties, so that the words can offer each way of
+ * finishing the level. Each multiset of groups is visited once per composition (as in `walkCompleteTakes`).
+ */
+function bestPartialMatches(
+  walk: PartialWalk,
+  level: LevelRules,
+  compositions: readonly WalkComposition[],
+  used: readonly number[],
+): PartialMatch[] {
+  walk.level = level
+  walk.used = used
+  walk.matches = []
+  walk.bestCredits = -1
+  walk.bestLevel7 = -1
+  for (const composition of compositions) {
+    walk.composition = composition
+    walkPartialTakes(walk, 0, composition.parts[0]?.count ?? 0, 0, 0, 0)
+    if (walk.pending) {
+      walk.matches.push({
+        composition,
+        counts: walk.bestCounts.slice(),
+        credits: walk.bestCredits,
+        level7: walk.bestLevel7,
+        unfilled: walk.bestUnfilled.slice(0, composition.parts.length),
+      })
+      walk.pending = false
+    }
+  }
+  return walk.matches
+}
+
+/** A placeholder until a walk sets its composition, for rules with no composition at all. */
+const noComposition: WalkComposition = {
+  rule: { description: '', parts: [] },
+  parts: [],
+  unfilledWords: new Map(),
+}
+
+/** The state for the partial walks of one record, its arrays sized for the record's groups. */
+function startPartialWalks(
+  lookups: RulesLookups,
+  levels: readonly LevelRules[],
+  groups: readonly UnitGroup[],
+): PartialWalk {
+  return {
+    level: levels[0]!,
+    groups,
+    used: [],
+    counts: zeros(groups.length),
+    unfilled: zeros(lookups.mostParts),
+    // Set by each walk, as are the level and the units used.
+    composition: lookups.compositions[0]?.[0] ?? noComposition,
+    matches: [],
+    bestCredits: -1,
+    bestLevel7: -1,
+    pending: false,
+    bestCounts: zeros(groups.length),
+    bestUnfilled: zeros(lookups.mostParts),
+  }
+}
+
+/** As `walkCompleteTakes`, but each part may also be left with empty slots, and every fill is looked at. */
+function walkPartialTakes(
+  walk: PartialWalk,
+  partIndex: number,
+  slotsLeft: number,
+  fromGroup: number,
+  sum: number,
+  level7: number,
+): void {
+  const { level, groups, used, counts } = walk
+  const parts = walk.composition.parts
+  const part = parts[partIndex]
+  if (part === undefined) {
+    keepIfBestPartial(walk, sum, level7)
+    return
+  }
+  // On to the next part, leaving this part's remaining slots empty.
+  walk.unfilled[partIndex] = slotsLeft
+  walkPartialTakes(walk, partIndex + 1, parts[partIndex + 1]?.count ?? 0, 0, sum, level7)
+  walk.unfilled[partIndex] = 0
+  if (slotsLeft === 0) return
+  for (let g = fromGroup; g < groups.length; g++) {
+    const group = groups[g]!
+    // Groups are in the order of kinds, then of credits: past the part's kind, or once a group of it is worth
+    // more than the level has room for, no later group can fill the slot.
+    if (group.kindOrder > part.kindOrder) break
+    if (group.kindNumber !== part.kindNumber) continue
+    if (sum + group.credits > level.credits) break
+    const taken = used[g]! + counts[g]!
+    if (taken >= group.units.length || !fitsPart(part, group.credits)) continue
+    counts[g]!++
+    // A group's level-7 units come first, so this one is at level 7 if it is among them.
+    const addedLevel7 = taken < group.level7Count ? group.credits : 0
+    walkPartialTakes(walk, partIndex, slotsLeft - 1, g, sum + group.credits, level7 + addedLevel7)
+    counts[g]!--
+  }
+}
+
+function keepIfBestPartial(walk: PartialWalk, credits: number, level7: number): void {
+  if (credits < walk.bestCredits) return
+  const better = credits > walk.bestCredits || level7 > walk.bestLevel7
+  // A tie counts only if this composition has none yet: the first found of each composition is kept.
+  if (!better && (level7 < walk.bestLevel7 || walk.pending)) return
+  if (!canFill(walk.composition.parts, walk.unfilled, walk.level.credits - credits)) return
+  if (better) {
+    walk.bestCredits = credits
+    walk.bestLevel7 = level7
+    walk.matches = []
+  }
+  walk.pending = true
+  copyInto(walk.bestCounts, walk.counts)
+  copyInto(walk.bestUnfilled, walk.unfilled)
+}
+
+function copyInto(target: number[], source: readonly number[]): void {
+  for (let index = 0; index < source.length; index++) target[index] = source[index]!
+}
+
+/**
+ * Whether the empty slots (`unfilled[i]` of part i) can be filled with modules the framework recognises,
+ * making exactly `credits`.
+ */
+export function canFill(
+  parts: readonly Pick<PartRule, 'allowedCredits'>[],
+  unfilled: readonly number[],
+  credits: number,
+): boolean {
+  let openSlots = 0
+  for (let index = 0; index < parts.length; index++) {
+    if (parts[index]!.allowedCredits === null) openSlots += unfilled[index]!
+  }
+  return fillSlots(parts, unfilled, 0, unfilled[0] ?? 0, openSlots, credits)
+}
+
+/** Whether the fixed slots from part `partIndex` on (`slotsLeft` of it), then the open slots, make `left`. */
+function fillSlots(
+  parts: readonly Pick<PartRule, 'allowedCredits'>[],
+  unfilled: readonly number[],
+  partIndex: number,
+  slotsLeft: number,
+  openSlots: number,
+  left: number,
+): boolean {
+  let at = partIndex
+  let slots = slotsLeft
+  while (at < parts.length && (slots === 0 || parts[at]!.allowedCredits === null)) slots = unfilled[++at] ?? 0
+  const options = parts[at]?.allowedCredits
+  // Slots open to any credits take whatever is left, at least one credit each.
+  if (options === undefined || options === null) return openSlots === 0 ? left === 0 : left >= openSlots
+  for (const option of options) {
+    if (option <= left && fillSlots(parts, unfilled, at, slots - 1, openSlots, left - option)) return true
+  }
+  return false
 }
 
 // Planning the levels still to achieve ---------------------------------------------------------------------
@@ -924,7 +1308,9 @@ interface PlannedLevel {
  */
 function planRemainingLevels(
   rules: FrameworkRules,
+  lookups: RulesLookups,
   picking: UnitPicking,
+  partialWalk: PartialWalk,
   heldLevel7: number,
   heldCount: number,
 ): PlannedLevel[] {
@@ -932,14 +1318,14 @@ function planRemainingLevels(
   let cumulativeLevel7 = heldLevel7
   for (let index = heldCount; index < rules.levels.length; index++) {
     const level = rules.levels[index]!
-    const matches = bestPartialMatches(level, picking.groups, picking.used)
+    const matches = bestPartialMatches(partialWalk, level, lookups.compositions[index]!, picking.used)
     const chosen = matches[0]
-    const toGain = level.credits - (chosen?.take.credits ?? 0)
+    const toGain = level.credits - (chosen?.credits ?? 0)
     const level7Needed = level.minimumLevel7Credits - cumulativeLevel7 - (chosen?.level7 ?? 0)
     plan.push({
       level,
       matches,
-      units: chosen === undefined ? [] : pickUnits(picking, chosen.take.counts),
+      units: chosen === undefined || takesNothing(chosen.counts) ? [] : pickUnits(picking, chosen.counts),
       toGain,
       level7Needed,
       creditsToGo: toGain + Math.max(0, level7Needed - toGain),
@@ -950,6 +1336,11 @@ function planRemainingLevels(
   return plan
 }
 
+function takesNothing(counts: readonly number[]): boolean {
+  for (const count of counts) if (count !== 0) return false
+  return true
+}
+
 /** What a level still lacks, in words: the modules, then the level-7 credits. */
 function describeMissing(step: PlannedLevel): string[] {
   const { level, matches, toGain, level7Needed } = step
@@ -957,7 +1348,7 @@ function describeMissing(step: PlannedLevel): string[] {
   if (matches.length === 0) {
     missing.push(`${level.credits} credits that make up the ${level.name}`)
   } else if (toGain > 0) {
-    missing.push(joinAlternatives(matches.map((match) => describeUnfilled(level, match.take))))
+    missing.push(joinAlternatives(matches.map((match) => describeUnfilled(level, match))))
   }
   if (level7Needed > 0) {
     missing.push(
@@ -1014,24 +1405,42 @@ export function joinAlternatives(phrases: readonly string[]): string {
 }
 
 /**
- * The empty slots of a take, in words: "one Research Practice Experience module and two online modules, 60
+ * The empty slots of a match, in words: "one Research Practice Experience module and two online modules, 60
  * credits in all". Where a single open slot is left its credits follow from the level's total, so they are said.
  */
-function describeUnfilled(level: LevelRules, take: Take): string {
-  const parts = take.composition.parts
-  const remaining = level.credits - take.credits
+function describeUnfilled(level: LevelRules, match: PartialMatch): string {
+  const { composition, unfilled } = match
+  const remaining = level.credits - match.credits
+  // The words depend only on the composition, its empty slots and the credits still to gain, so they are
+  // worked out once for each, under a number made of those (for whole credits, as records hold).
+  if (!Number.isInteger(remaining) || remaining < 0) {
+    return unfilledInWords(composition.rule.parts, unfilled, remaining)
+  }
+  let key = remaining
+  for (let index = 0; index < composition.parts.length; index++) {
+    key = key * (composition.parts[index]!.count + 1) + unfilled[index]!
+  }
+  let words = composition.unfilledWords.get(key)
+  if (words === undefined) {
+    words = unfilledInWords(composition.rule.parts, unfilled, remaining)
+    composition.unfilledWords.set(key, words)
+  }
+  return words
+}
+
+function unfilledInWords(parts: readonly PartRule[], unfilled: readonly number[], remaining: number): string {
   let openSlots = 0
   let fixedCredits = 0
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index]!
-    const slots = take.unfilled[index]!
+    const slots = unfilled[index]!
     if (part.creditsEach === null) openSlots += slots
     else fixedCredits += slots * part.creditsEach
   }
   const phrases: string[] = []
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index]!
-    const slots = take.unfilled[index]!
+    const slots = unfilled[index]!
     if (slots === 0) continue
     const each = part.creditsEach ?? (openSlots === 1 ? remaining - fixedCredits : null)
     phrases.push(describeModules(part.kind, slots, each))
@@ -1040,59 +1449,40 @@ function describeUnfilled(level: LevelRules, take: Take): string {
   return openSlots > 1 ? `${phrase}, ${remaining} credits in all` : phrase
 }
 
-/** Units that count but can go toward no level still to achieve (or none at all once every level is held). */
+/**
+ * Adds a note for each unit that counts but can go toward no level still to achieve (or none at all, once
+ * every level is held), in the canonical order. The units of a group have the same kind and credits, so
+ * whether they fit, and why not, is worked out once for each group.
+ */
 function describeUnitsThatFitNothing(
   rules: FrameworkRules,
-  unallocated: readonly CountedUnit[],
+  lookups: RulesLookups,
+  picking: UnitPicking,
   heldCount: number,
-): string[] {
-  const problems: string[] = []
-  // Units come grouped by kind and credits, so the reason is worked out once for each run of them.
-  let reasonFor: CountedUnit | undefined
-  let reason = ''
-  for (const unit of unallocated) {
+  problems: string[],
+): void {
+  const { groups, used, firstOf, takenBy } = picking
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g]!
+    if (used[g] === group.units.length) continue
+    let ending: string
     if (heldCount >= rules.levels.length) {
-      problems.push(`${describeUnit(unit)} counts toward no award: the record already holds every level.`)
-    } else if (!fitsAnyLevelFrom(rules, heldCount, unit)) {
-      if (reasonFor === undefined || reasonFor.kind !== unit.kind || reasonFor.credits !== unit.credits) {
-        reasonFor = unit
-        reason = whyNothingFits(rules, heldCount, unit)
-      }
-      problems.push(`${describeUnit(unit)} fits no award still to achieve: ${reason}.`)
+      ending = ' counts toward no award: the record already holds every level.'
+    } else {
+      const fit = kindFitFrom(rules, lookups, heldCount, group.kind)
+      if (group.credits <= fit.anyCreditsUpTo || fit.fixedCredits.has(group.credits)) continue
+      ending =
+        fit.fitsNothing ??
+        fitsNothingBecause(
+          `no level still to achieve takes ${articleFor(group.kind)} ${kindWords[group.kind].one} of ${credits(group.credits)}`,
+        )
+    }
+    for (let index = 0; index < group.units.length; index++) {
+      if (takenBy[firstOf[g]! + index] === 0) problems.push(describeUnit(group.units[index]!) + ending)
     }
   }
-  return problems
 }
 
-/** Whether some part of some level from `firstLevel` on could take the unit. */
-function fitsAnyLevelFrom(rules: FrameworkRules, firstLevel: number, unit: CountedUnit): boolean {
-  for (let index = firstLevel; index < rules.levels.length; index++) {
-    const level = rules.levels[index]!
-    if (unit.credits > level.credits) continue
-    for (const composition of level.compositions) {
-      for (const part of composition.parts) {
-        if (part.kind === unit.kind && fitsPart(part, unit.credits)) return true
-      }
-    }
-  }
-  return false
-}
-
-function whyNothingFits(rules: FrameworkRules, firstLevel: number, unit: CountedUnit): string {
-  const allowed = new Set<number>()
-  let takesKind = false
-  for (const level of rules.levels.slice(firstLevel)) {
-    for (const composition of level.compositions) {
-      for (const part of composition.parts) {
-        if (part.kind !== unit.kind) continue
-        takesKind = true
-        for (const value of part.allowedCredits ?? []) allowed.add(value)
-      }
-    }
-  }
-  if (!takesKind || allowed.size === 0) {
-    return `no level still to achieve takes ${articleFor(unit.kind)} ${kindWords[unit.kind].one} of ${credits(unit.credits)}`
-  }
-  const values = [...allowed].sort((a, b) => a - b).map(String)
-  return `${kindWords[unit.kind].many} count when they are worth ${joinWithOr(values)} credits`
+function fitsNothingBecause(reason: string): string {
+  return ` fits no award still to achieve: ${reason}.`
 }

@@ -95,6 +95,21 @@ export interface MembershipService {
     roles: readonly RoleName[],
     origin: AuditOrigin,
   ): Promise<{ readonly from: readonly RoleName[]; readonly to: readonly RoleName[] } | null>
+  /**
+   * Takes roles away from a person's membership within the caller's transaction, for another module's action
+   * that ends what the role stood for (an enrolment that ends, by transfer or otherwise, ends being a learner
+   * there). A membership left with no role is removed. Audited when it changes anything; the person's sessions
+   * go on, as every request reads memberships afresh. Returns the roles before and after; null when the
+   * person is not a member.
+   */
+  removeRoles(
+    tx: Sql,
+    actor: AuditActor,
+    organisationId: string,
+    userId: string,
+    roles: readonly RoleName[],
+    origin: AuditOrigin,
+  ): Promise<{ readonly from: readonly RoleName[]; readonly to: readonly RoleName[] } | null>
   /** Nobody removes themselves here: another lead, or the framework team, does. */
   removeMember(
     actor: Principal,
@@ -343,6 +358,28 @@ export function createMembershipService(deps: MembershipServiceDependencies): Me
       const from = (await memberships.lockRoles(tx, userId, organisationId)) ?? []
       const to = mergeRoles(from, roles, organisation.kind)
       if (to.some((role) => !from.includes(role))) {
+        await memberships.setRoles(tx, userId, organisationId, to, now())
+        await audit(tx, actor, 'membership.roles-changed', 'organisation', organisationId, origin, {
+          member: userId,
+          from,
+          to,
+        })
+      }
+      return { from, to }
+    },
+
+    async removeRoles(tx, actor, organisationId, userId, roles, origin) {
+      const from = await memberships.lockRoles(tx, userId, organisationId)
+      if (from === null) return null
+      const to = from.filter((role) => !roles.includes(role))
+      if (to.length === from.length) return { from, to }
+      if (to.length === 0) {
+        await memberships.remove(tx, userId, organisationId)
+        await audit(tx, actor, 'membership.removed', 'organisation', organisationId, origin, {
+          member: userId,
+          roles: from,
+        })
+      } else {
         await memberships.setRoles(tx, userId, organisationId, to, now())
         await audit(tx, actor, 'membership.roles-changed', 'organisation', organisationId, origin, {
           member: userId,

@@ -3,6 +3,7 @@ import { signedInPolicy } from '../../platform/http/access-control.ts'
 import { defineApiRoute, type ApiRoute } from '../../platform/http/api-routes.ts'
 import { HttpError, NotFoundError } from '../../platform/http/problem.ts'
 import { apiLearnerParams, learnerRecordResponse } from './learning-schemas.ts'
+import type { RecordAssessment } from './credit-assessment.ts'
 import type { LearningService, RecordView } from './learning-service.ts'
 
 type RecordResponse = z.input<typeof learnerRecordResponse>
@@ -62,6 +63,30 @@ export function toRecordResponse(view: RecordView): RecordResponse {
       university: group.university,
       credits: group.creditsPassed,
     })),
+    assessment: view.assessment === null ? null : toAssessmentResponse(view.assessment),
+  }
+}
+
+function toAssessmentResponse(assessment: RecordAssessment): RecordResponse['assessment'] {
+  return {
+    creditsCounted: assessment.creditsCounted,
+    level7Credits: assessment.level7Credits,
+    creditsByKind: assessment.creditsByKind.map((entry) => ({ ...entry })),
+    awards: assessment.awards.map((award) => ({ ...award })),
+    roles: [...assessment.roles],
+    eligibleToProgress: assessment.eligibleToProgress,
+    nextLevel:
+      assessment.nextLevel === null
+        ? null
+        : {
+            name: assessment.nextLevel.name,
+            creditsToGo: assessment.nextLevel.creditsToGo,
+            missing: [...assessment.nextLevel.missing],
+            roles: [...assessment.nextLevel.roles],
+          },
+    learningHours: { ...assessment.learningHours },
+    timeline: assessment.timeline.map((step) => ({ ...step })),
+    notes: [...assessment.notes],
   }
 }
 

@@ -405,6 +405,25 @@ describeEachIdentityApp('the learner record', ({ app }) => {
       )
       expect(awardedBy).toMatchObject({ EXE7001: exeter, EXE7004: exeter, KCL7RPE2: kings, KCL7CL: kings })
       expect(body.enrolments.map((e: { status: string }) => e.status)).toEqual(['transferred-out', 'active'])
+      expect(body.assessment).toMatchObject({
+        creditsCounted: 120,
+        awards: [{ id: 'pgcert' }, { id: 'pgdip' }],
+        nextLevel: { creditsToGo: 60 },
+      })
+      expect(body.assessment.roles).toHaveLength(2)
+      // A learner at King's now, and no longer at Exeter.
+      expect(
+        await app().db.database.query(
+          'SELECT organisation_id, roles FROM memberships WHERE user_id = $1 ORDER BY organisation_id',
+          [asha.id],
+        ),
+      ).toEqual([{ organisation_id: kings, roles: ['learner'] }])
+      expect(
+        await app().count(
+          "SELECT count(*) FROM audit_events WHERE action = 'membership.removed' AND subject_id = $1",
+          [exeter],
+        ),
+      ).toBe(1)
 
       // Exeter's staff still see a learner who was enrolled there; King's sees the PGDip.
       const atExeter = await exeterLeadBrowser.page(`/universities/${exeter}/learners/${asha.id}`)
@@ -734,14 +753,23 @@ describeEachIdentityApp('the learner record', ({ app }) => {
         },
       ])
       expect(await results(rhea.id)).toBe(1)
-      expect(await app().count('SELECT count(*) FROM enrolments WHERE learner_id = $1', [rhea.id])).toBe(1)
+      // Her enrolment ends as withdrawn, on the day she closed: nobody is left studying at King's.
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(app().clock.now())
+      expect(
+        await app().db.database.query(
+          "SELECT status, to_char(ended_on, 'YYYY-MM-DD') AS ended_on FROM enrolments WHERE learner_id = $1",
+          [rhea.id],
+        ),
+      ).toEqual([{ status: 'withdrawn', ended_on: today }])
       expect(await app().count('SELECT count(*) FROM memberships WHERE user_id = $1', [rhea.id])).toBe(0)
       const [closing] = await app().db.database.query<{ details: unknown }>(
         "SELECT details FROM audit_events WHERE action = 'account.closed' AND actor_user_id = $1",
         [rhea.id],
       )
       expect(closing?.details).toEqual({
-        erased: { learningRecord: { evidenceFiles: 2, pendingClaims: 1, decidedClaims: 1 } },
+        erased: {
+          learningRecord: { evidenceFiles: 2, pendingClaims: 1, decidedClaims: 1, withdrawnEnrolments: 1 },
+        },
       })
 
       // King's still has its learner's credit, under no name, and nothing of her words or files.
@@ -1260,6 +1288,13 @@ describeEachIdentityApp('the learner record', ({ app }) => {
       })
       expect(ended.statusCode, ended.body).toBe(303)
       expect((await exeterLeadBrowser.page(ended.headers.location!)).mainText).toContain('Enrolment ended.')
+      // No longer a learner there: the members list and their account say so.
+      expect(
+        await app().count('SELECT count(*) FROM memberships WHERE user_id = $1 AND organisation_id = $2', [
+          fay.id,
+          exeter,
+        ]),
+      ).toBe(0)
       const after = await exeterLeadBrowser.page(`/universities/${exeter}/learners`)
       expect(
         after.root

@@ -105,6 +105,11 @@ export interface LearningRepository {
     learnerId: string,
     replacement: string,
   ): Promise<{ evidenceFiles: number; pendingClaims: number; decidedClaims: number }>
+  /**
+   * Ends the learner's active enrolment, if any, as withdrawn on `today` (or on its start date, when that is
+   * later): closing an account leaves no one studying. Returns how many it ended (0 or 1).
+   */
+  withdrawActiveEnrolment(tx: Sql, learnerId: string, today: string): Promise<number>
   /** The names of organisations, by id. */
   findOrganisationNames(ids: readonly string[], tx?: Sql): Promise<Map<string, string>>
 
@@ -478,6 +483,15 @@ export function createLearningRepository(db: Sql): LearningRepository {
         [learnerId, replacement],
       )
       return { evidenceFiles: files.length, pendingClaims: pending.length, decidedClaims: decided.length }
+    },
+
+    async withdrawActiveEnrolment(tx, learnerId, today) {
+      const rows = await tx.query(
+        `UPDATE enrolments SET status = 'withdrawn', ended_on = GREATEST(started_on, $2::date)
+         WHERE learner_id = $1 AND status = 'active' RETURNING id`,
+        [learnerId, today],
+      )
+      return rows.length
     },
 
     async findOrganisationNames(ids, tx = db) {

@@ -196,4 +196,40 @@ export const learnerRecordResponse = z.object({
     })
     .describe("What the framework's credit rules evaluate: the standing attempts and the claims"),
   creditsPassedByUniversity: z.array(z.object({ university, credits: z.number().int() })),
+  assessment: z
+    .object({
+      creditsCounted: z.number().int(),
+      level7Credits: z.number().int(),
+      creditsByKind: z.array(z.object({ kind: z.enum(moduleKinds), credits: z.number().int() })),
+      awards: z.array(z.object({ id: z.string(), name: z.string(), abbreviation: z.string() })),
+      roles: z.array(z.string()).describe('The research roles the awards held prepare for'),
+      eligibleToProgress: z.boolean(),
+      nextLevel: z
+        .object({
+          name: z.string(),
+          creditsToGo: z.number().int(),
+          missing: z.array(z.string()).describe('What the level still needs, in words'),
+          roles: z.array(z.string()),
+        })
+        .nullable()
+        .describe('Null once every level is held'),
+      learningHours: z.object({
+        hoursPerCredit: z.number(),
+        done: z.number(),
+        toNextLevel: z.number().nullable(),
+      }),
+      timeline: z.array(
+        z.object({
+          levelId: z.string(),
+          name: z.string(),
+          creditsToGo: z.number().int(),
+          hoursToGo: z.number(),
+          months: z.number().describe('Months of part-time study for this level'),
+          monthsFromNow: z.number(),
+        }),
+      ),
+      notes: z.array(z.string()),
+    })
+    .nullable()
+    .describe("What the framework's credit rules conclude; null when no framework is loaded"),
 })

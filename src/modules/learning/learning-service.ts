@@ -77,12 +77,20 @@ export interface LearningServiceDependencies {
     listProgrammes(filter: { providerId: string }): Promise<readonly { id: string; name: string }[]>
   }
   /**
-   * Adds roles to a person's membership of an organisation in the caller's transaction, keeping those they
-   * hold, and audits the change (the identity module's membership service answers): enrolling at a university
-   * makes the person a learner there.
+   * Adds roles to, or takes them from, a person's membership of an organisation in the caller's transaction,
+   * keeping the others, and audits the change (the identity module's membership service answers): enrolling
+   * at a university makes the person a learner there; an enrolment that ends (a transfer included) ends it.
    */
   readonly memberships: {
     addRoles(
+      tx: Sql,
+      actor: { readonly userId: string },
+      organisationId: string,
+      userId: string,
+      roles: readonly 'learner'[],
+      origin: AuditOrigin,
+    ): Promise<unknown>
+    removeRoles(
       tx: Sql,
       actor: { readonly userId: string },
       organisationId: string,
@@ -638,8 +646,19 @@ export function createLearningService(deps: LearningServiceDependencies): Learni
             transferredFrom: input.transferring ? active!.id : null,
             createdAt: now(),
           }
-          if (input.transferring)
+          if (input.transferring) {
             await records.endEnrolment(tx, active!.id, 'transferred-out', input.startedOn)
+            // No longer a learner at the university they left (unless it is this one, a return).
+            if (active!.universityId !== universityId)
+              await deps.memberships.removeRoles(
+                tx,
+                actor,
+                active!.universityId,
+                learner.id,
+                ['learner'],
+                context,
+              )
+          }
           await records.insertEnrolment(tx, { ...enrolment, createdBy: actor.userId })
           // A learner at the university, as its members list and their account page show; any roles they hold
           // there already stay.
@@ -682,6 +701,7 @@ export function createLearningService(deps: LearningServiceDependencies): Learni
       return db.transaction(async (tx): Promise<Outcome<Enrolment>> => {
         if (!(await records.endEnrolment(tx, enrolmentId, ending.status, ending.endedOn)))
           return fail('status', 'This enrolment has already ended')
+        await deps.memberships.removeRoles(tx, actor, universityId, enrolment.learnerId, ['learner'], context)
         await audit(tx, actor, 'learning.enrolment-ended', 'learner', enrolment.learnerId, context, {
           enrolment: enrolmentId,
           university: universityId,

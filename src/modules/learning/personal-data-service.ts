@@ -1,4 +1,5 @@
 import type { Sql } from '../../platform/database/database.ts'
+import { ukToday } from './learner-record.ts'
 import type { LearningRepository } from './learning-repository.ts'
 
 /** What replaces the words of a decided claim when its learner closes their account. */
@@ -63,12 +64,14 @@ export interface LearnerRecordExport {
  * - **Decided claims** stay, their description (and the decider's reason, which describes the learner's
  *   learning) replaced by `erasedText`: the credit a university recognised counts toward its cap on prior
  *   learning and stands in its decision, so the status, credits, level and date of the decision remain.
- * - **Enrolments and module results** stay as they are: they are the universities' records of the credit they
- *   awarded, which a transfer points at (`transferred_from`), imports and the audit log refer to, and which hold
+ * - **An active enrolment** ends, as withdrawn, on the day the account closes: nobody is left studying, and
+ *   the university's cohort page shows the learner as withdrawn rather than stalled.
+ * - **Enrolments and module results** otherwise stay as they are: they are the universities' records of the
+ *   credit they awarded, which a transfer points at (`transferred_from`), imports and the audit log refer to, and which hold
  *   no words of the learner's. They stay attached to the account's row, which `anonymise` has emptied of the
  *   name, address, profession and registration number, so nothing in them says who the learner was.
  */
-export function createLearnerPersonalData(records: LearningRepository) {
+export function createLearnerPersonalData(records: LearningRepository, now: () => Date = () => new Date()) {
   return {
     section: 'learningRecord',
 
@@ -131,7 +134,8 @@ export function createLearnerPersonalData(records: LearningRepository) {
     },
 
     async erase(tx: Sql, userId: string): Promise<Readonly<Record<string, number>>> {
-      return records.eraseLearnerText(tx, userId, erasedText)
+      const withdrawnEnrolments = await records.withdrawActiveEnrolment(tx, userId, ukToday(now()))
+      return { ...(await records.eraseLearnerText(tx, userId, erasedText)), withdrawnEnrolments }
     },
   }
 }

@@ -25,14 +25,26 @@ export class LearningRecordPage extends TrellisPage {
       const cells: string[] = []
       for (const cell of await row.locator('th, td').all()) {
         const text = normaliseSpace(await cell.innerText())
-        // On a narrow screen each cell starts with its column's heading.
+        // On a narrow screen each cell starts with its column's heading, which wider screens hide (and then a
+        // cell may start with the same word: "University of Exeter" under "University").
         const heading = cell.locator('.nhsuk-table__heading')
-        const prefix = (await heading.count()) > 0 ? normaliseSpace(await heading.innerText()) : ''
+        const prefix =
+          (await heading.count()) > 0 && (await heading.isVisible())
+            ? normaliseSpace(await heading.innerText())
+            : ''
         cells.push(prefix !== '' && text.startsWith(prefix) ? text.slice(prefix.length).trim() : text)
       }
       rows.push(cells)
     }
     return rows
+  }
+
+  /**
+   * The captions of the module results tables, one a university that awarded credit, as read: "University of
+   * Exeter: 60 credits passed".
+   */
+  resultsByUniversity(): Promise<string[]> {
+    return this.textsOf(this.main.locator('table caption').filter({ hasText: /: \d+ credits? passed\s*$/ }))
   }
 
   /** The notes the credit rules made about the record. */
