@@ -14,6 +14,28 @@ declare module 'autocannon' {
     method?: 'GET' | 'HEAD'
     headers?: Record<string, string>
     title?: string
+    /**
+     * Requests sent in turn on each connection; `setupRequest` is called before each one is sent and returns
+     * the request to send (a new path or headers: a different signed-in person each time).
+     */
+    requests?: RequestOptions[]
+  }
+
+  interface RequestOptions {
+    method?: 'GET' | 'HEAD'
+    path?: string
+    headers?: Record<string, string>
+    setupRequest?: (request: RequestOptions, context: Record<string, unknown>) => RequestOptions
+  }
+
+  /** The running benchmark: a promise of the result, and an emitter of each response as it arrives. */
+  interface Instance extends PromiseLike<Result> {
+    /** Each response: its status, bytes and latency in milliseconds (from process.hrtime, not rounded). */
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): this
+    stop(): void
   }
 
   /** A histogram summary: mean, spread and percentiles (p50, p99 …). */
@@ -70,7 +92,7 @@ declare module 'autocannon' {
   }
 
   /** Without a callback, autocannon returns an event emitter that is also a promise of the result. */
-  function autocannon(options: Options): PromiseLike<Result>
+  function autocannon(options: Options): Instance
   export default autocannon
-  export type { Histogram, Options, Result }
+  export type { Histogram, Instance, Options, RequestOptions, Result }
 }

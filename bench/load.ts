@@ -133,7 +133,7 @@ export async function waitForIdle(maxSeconds: number, thresholdPercent: number):
 }
 
 /** Busy time of every CPU (all but idle and iowait), from the first line of /proc/stat, in seconds. */
-function machineBusySeconds(): number | undefined {
+export function machineBusySeconds(): number | undefined {
   try {
     const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/)
     const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks.map(Number)
@@ -144,7 +144,7 @@ function machineBusySeconds(): number | undefined {
   }
 }
 
-function problemsOf(result: Result): string[] {
+export function problemsOf(result: Result): string[] {
   const problems: string[] = []
   if (result.non2xx > 0) {
     const codes = Object.entries(result.statusCodeStats)

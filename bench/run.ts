@@ -7,9 +7,15 @@
  *   npm run bench -- --rounds 3                   medians of 3 rounds (servers alternate order each round)
  *   npm run bench -- --cpu-prof                   also profile each server during each measured window
  *   npm run bench -- --engine-only                the credit-rules benchmark alone (bench/engine.ts)
+ *   npm run bench -- --learner-only               the learner-record benchmark alone (bench/learner-record.ts)
  *
  * First it measures the credit rules: learner records evaluated per second, in a child process pinned to the
  * server's CPU (bench/engine.ts; --skip-engine leaves it out, --engine-seconds sets how long).
+ *
+ * Then, when it can reach a PostgreSQL server (--database-url or BENCH_DATABASE_URL; by default
+ * postgres://postgres@127.0.0.1:5432/), the learner record pages with 10,000 and with 100,000 learners loaded
+ * into databases of its own, trellis_bench_10k and trellis_bench_100k (bench/learner-record.ts; loaded once and
+ * reused while they hold the same dataset, --reload to load them again; --skip-learner leaves it out).
  *
  * Every flag has an environment fallback: BENCH_WARMUP, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_ROUNDS,
  * BENCH_SERVER_CPU, BENCH_CLIENT_CPU, BENCH_LOG (file | null), BENCH_IDLE_WAIT, BENCH_CPU_PROF=1, BENCH_KEEP=1.
@@ -30,8 +36,15 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startServer, type ServerProcess } from './children.ts'
 import type { EngineReport } from './engine.ts'
+import { defaultDatabaseBase, defaultServerUrl, learnersAtScale, withDatabase } from './learner-data.ts'
+import {
+  benchmarkLearnerRecord,
+  formatLearnerRecordReport,
+  type LearnerRecordReport,
+} from './learner-record.ts'
 import { measure, type LoadSettings, type Measurement } from './load.ts'
 import { fetchOnce, type Recording } from './recording.ts'
+import { openPostgresDatabase } from '../src/platform/database/postgres-database.ts'
 import {
   budgets,
   disturbedPercent,
@@ -83,6 +96,17 @@ interface Settings extends LoadSettings {
   readonly enforce: boolean
   readonly engine: 'also' | 'only' | 'skip'
   readonly engineSeconds: number
+  readonly learner: 'also' | 'only' | 'skip'
+  /** The PostgreSQL server, and whether it was named (an unnamed default that cannot be reached is skipped). */
+  readonly databaseUrl: string
+  readonly databaseUrlGiven: boolean
+  readonly databaseName: string
+  readonly reload: boolean
+  /** Connections for the learner-record pages, one measurement each; the budget is judged at the first. */
+  readonly learnerConnections: readonly number[]
+  readonly learnerSample: number
+  /** Learners in the large dataset ÷ 100,000 (the small one has a tenth as many). */
+  readonly learnerScale: number
 }
 
 function readSettings(): Settings {
@@ -102,6 +126,14 @@ function readSettings(): Settings {
       'engine-only': { type: 'boolean' },
       'skip-engine': { type: 'boolean' },
       'engine-seconds': { type: 'string' },
+      'learner-only': { type: 'boolean' },
+      'skip-learner': { type: 'boolean' },
+      'database-url': { type: 'string' },
+      'database-name': { type: 'string' },
+      reload: { type: 'boolean' },
+      'learner-connections': { type: 'string' },
+      'learner-sample': { type: 'string' },
+      'learner-scale': { type: 'string' },
     },
   })
   const env = process.env
@@ -134,6 +166,16 @@ function readSettings(): Settings {
     enforce: values.enforce ?? false,
     engine: values['engine-only'] === true ? 'only' : values['skip-engine'] === true ? 'skip' : 'also',
     engineSeconds: number('--engine-seconds', values['engine-seconds'] ?? env.BENCH_ENGINE_SECONDS, 5, 1),
+    learner: values['learner-only'] === true ? 'only' : values['skip-learner'] === true ? 'skip' : 'also',
+    databaseUrl: values['database-url'] ?? env.BENCH_DATABASE_URL ?? defaultServerUrl,
+    databaseUrlGiven: (values['database-url'] ?? env.BENCH_DATABASE_URL) !== undefined,
+    databaseName: values['database-name'] ?? env.BENCH_DATABASE_NAME ?? defaultDatabaseBase,
+    reload: values.reload ?? false,
+    learnerConnections: (values['learner-connections'] ?? env.BENCH_LEARNER_CONNECTIONS ?? '1,8')
+      .split(',')
+      .map((value) => number('--learner-connections', value.trim(), 1, 1)),
+    learnerSample: number('--learner-sample', values['learner-sample'] ?? env.BENCH_LEARNER_SAMPLE, 5000, 1),
+    learnerScale: number('--learner-scale', values['learner-scale'] ?? env.BENCH_LEARNER_SCALE, 1, 0.0001),
   }
 }
 
@@ -199,7 +241,7 @@ async function main(): Promise<void> {
     })
   }
   let engine: EngineReport | undefined
-  if (settings.engine !== 'skip') {
+  if (settings.engine !== 'skip' && settings.learner !== 'only') {
     await mkdir(resultsDirectory, { recursive: true })
     engine = await benchmarkEngine(settings)
     if (settings.enforce && !engine.budgetMet) process.exitCode = 1
@@ -207,7 +249,8 @@ async function main(): Promise<void> {
   }
   const scratch = await mkdtemp(join(os.tmpdir(), 'trellis-bench-'))
   try {
-    await benchmark(settings, scratch, engine)
+    const learner = settings.learner === 'skip' ? undefined : await benchmarkLearner(settings, scratch)
+    if (settings.learner !== 'only') await benchmark(settings, scratch, engine, learner)
   } finally {
     // Scratch (databases, logs, recordings) goes even when the run fails part-way.
     if (settings.keep) console.log(`Kept scratch files in ${scratch}`)
@@ -215,10 +258,74 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The learner-record benchmark on the PostgreSQL server, when one is reachable (or was named: then it must
+ * be). Prints its figures, and sets the exit code when the run is not valid or, with --enforce, a budget is
+ * missed.
+ */
+async function benchmarkLearner(
+  settings: Settings,
+  scratch: string,
+): Promise<LearnerRecordReport | undefined> {
+  const reachable = await openPostgresDatabase({
+    connectionString: withDatabase(settings.databaseUrl, 'postgres'),
+    maxConnections: 1,
+  }).then(
+    (database) => database.close().then(() => true),
+    (error: unknown) => {
+      if (settings.databaseUrlGiven || settings.learner === 'only') throw error
+      return false
+    },
+  )
+  if (!reachable) {
+    console.log(
+      `No PostgreSQL server at ${settings.databaseUrl}: the learner-record benchmark is left out ` +
+        '(give one with --database-url or BENCH_DATABASE_URL).',
+    )
+    return undefined
+  }
+  const large = learnersAtScale(settings.learnerScale)
+  if (settings.cpuProf) await mkdir(join(resultsDirectory, 'profiles'), { recursive: true })
+  const report = await benchmarkLearnerRecord({
+    serverUrl: settings.databaseUrl,
+    databaseBase: settings.databaseName,
+    learners: { small: learnersAtScale(settings.learnerScale / 10), large },
+    reload: settings.reload,
+    sample: settings.learnerSample,
+    connections: settings.learnerConnections,
+    warmupSeconds: settings.warmupSeconds,
+    durationSeconds: settings.durationSeconds,
+    rounds: settings.rounds,
+    serverCpu: settings.serverCpu,
+    idleWaitSeconds: settings.idleWaitSeconds,
+    log: settings.log,
+    scratch,
+    contentDirectory: join(repoRoot, 'content'),
+    profileDirectory: settings.cpuProf ? join(resultsDirectory, 'profiles') : undefined,
+  })
+  console.log(
+    `\n${formatLearnerRecordReport(report)}Results: ${join(resultsDirectory, 'learner-record.json')}\n`,
+  )
+  if (report.disturbed) {
+    console.warn('Warning: other work disturbed a learner-record measurement; run again on a quiet machine.')
+  }
+  if (report.failures.length > 0) {
+    console.error(
+      `The learner-record run is not valid:\n${report.failures.map((failure) => `  - ${failure}`).join('\n')}`,
+    )
+    process.exitCode = 1
+  } else if (settings.enforce && !report.budgetMet) {
+    console.error('The learner-record budget was missed.')
+    process.exitCode = 1
+  }
+  return report
+}
+
 async function benchmark(
   settings: Settings,
   scratch: string,
   engine: EngineReport | undefined,
+  learner: LearnerRecordReport | undefined,
 ): Promise<void> {
   const profiles = join(resultsDirectory, 'profiles')
   await mkdir(resultsDirectory, { recursive: true })
@@ -321,14 +428,18 @@ async function benchmark(
       return summarise(target.name, target.path, target.headers, responses[index]!, trellis, bare)
     }),
   }
-  await writeFile(join(resultsDirectory, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
+  await writeFile(
+    join(resultsDirectory, 'latest.json'),
+    `${JSON.stringify({ ...report, ...(learner === undefined ? {} : { learnerRecord: learner }), ...(engine === undefined ? {} : { engine }) }, null, 2)}\n`,
+  )
   const engineLine =
     engine === undefined
       ? ''
       : `\nCredit rules: ${engine.recordsPerSecond.toLocaleString('en-GB')} records/s on one core ` +
         `(budget ≥ ${engine.budgetPerSecond.toLocaleString('en-GB')}: ${engine.budgetMet ? 'met' : 'missed'}; ` +
         'bench/results/engine.json).\n'
-  await writeFile(join(resultsDirectory, 'latest.md'), formatMarkdown(report) + engineLine)
+  const learnerSection = learner === undefined ? '' : `\n${formatLearnerRecordReport(learner)}`
+  await writeFile(join(resultsDirectory, 'latest.md'), formatMarkdown(report) + engineLine + learnerSection)
   console.log(`\n${formatTable(report)}${engineLine}`)
   console.log(`Results: ${join(resultsDirectory, 'latest.json')} and latest.md`)
   if (settings.cpuProf) {
