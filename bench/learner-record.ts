@@ -546,7 +546,10 @@ async function measurePage(
       max: round(sorted.at(-1) ?? 0, 2),
     },
     serverCpuPercent: percent(serverBefore, serverAfter),
-    databaseCpuPercent: percent(databaseBefore, databaseAfter),
+    databaseCpuPercent:
+      databaseBefore === undefined || databaseAfter === undefined
+        ? undefined
+        : round((100 * cpuSecondsBetween(databaseBefore, databaseAfter)) / elapsedSeconds, 1),
     clientCpuPercent: round((client.user + client.system) / 1e4 / elapsedSeconds, 1),
     machineCpuPercent: percent(machineBefore, machineAfter),
     machineBusyBeforePercent,
@@ -560,10 +563,14 @@ function percentile(sorted: Float64Array, fraction: number): number {
   return round(sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!, 2)
 }
 
-/** CPU seconds used so far by every process named postgres (the server's backends and helpers), on Linux. */
-function postgresCpuSeconds(): number | undefined {
+/**
+ * CPU seconds used so far by each process named postgres (the server's backends and helpers), by process id, on
+ * Linux. Summing them into one figure would go wrong when a backend exits during the window (the pool closes
+ * idle connections): its seconds would leave the sum and the difference could even be negative.
+ */
+function postgresCpuSeconds(): ReadonlyMap<string, number> | undefined {
   try {
-    let ticks = 0
+    const seconds = new Map<string, number>()
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue
       let stat: string
@@ -576,12 +583,26 @@ function postgresCpuSeconds(): number | undefined {
       const close = stat.lastIndexOf(')')
       if (stat.slice(open + 1, close) !== 'postgres') continue
       const fields = stat.slice(close + 2).split(' ')
-      ticks += Number(fields[11]) + Number(fields[12])
+      seconds.set(entry, (Number(fields[11]) + Number(fields[12])) / 100)
     }
-    return ticks / 100
+    return seconds
   } catch {
     return undefined
   }
+}
+
+/**
+ * CPU seconds the postgres processes used between two readings: what each process alive at the end used since the
+ * first reading (all of it, for one started meanwhile). A backend that exited meanwhile is not counted, so this is
+ * at least what PostgreSQL used, never less than zero.
+ */
+export function cpuSecondsBetween(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+): number {
+  let total = 0
+  for (const [pid, seconds] of after) total += Math.max(0, seconds - (before.get(pid) ?? 0))
+  return total
 }
 
 function summarisePage(

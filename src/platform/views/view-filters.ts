@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks'
 import { highlightStart, highlightStop } from './search-highlight.ts'
+import { renderTable } from './table.ts'
 
 const months = [
   'January',
@@ -61,6 +62,8 @@ export function registerViewFilters(environment: nunjucks.Environment): void {
   environment.addFilter('highlight', highlightMatches)
   environment.addFilter('pluralise', pluralise)
   environment.addFilter('formatNumber', formatNumber)
+  // `{% from "partials/table.njk" import table %}`: NHS.UK tables without the cost of nhsuk-frontend's macro.
+  environment.addGlobal('renderTable', renderTable)
   environment.addFilter('credits', (value: number | null) =>
     value === null ? 'Credits not stated' : pluralise(value, 'credit'),
   )
