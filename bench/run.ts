@@ -8,9 +8,12 @@
  *   npm run bench -- --cpu-prof                   also profile each server during each measured window
  *   npm run bench -- --engine-only                the credit-rules benchmark alone (bench/engine.ts)
  *   npm run bench -- --learner-only               the learner-record benchmark alone (bench/learner-record.ts)
+ *   npm run bench -- --match-only                 the matching benchmark alone (bench/match.ts)
  *
  * First it measures the credit rules: learner records evaluated per second, in a child process pinned to the
- * server's CPU (bench/engine.ts; --skip-engine leaves it out, --engine-seconds sets how long).
+ * server's CPU (bench/engine.ts; --skip-engine leaves it out, --engine-seconds sets how long). Then the matching
+ * engine: a national round matched, in a child process pinned the same way (bench/match.ts; --skip-match leaves
+ * it out, --match-passes sets how many passes are timed).
  *
  * Then, when it can reach a PostgreSQL server (--database-url or BENCH_DATABASE_URL; by default
  * postgres://postgres@127.0.0.1:5432/), the learner record pages with 10,000 and with 100,000 learners loaded
@@ -36,6 +39,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startServer, type ServerProcess } from './children.ts'
 import type { EngineReport } from './engine.ts'
+import { describeMatchReport, type MatchReport } from './match.ts'
 import { defaultDatabaseBase, defaultServerUrl, learnersAtScale, withDatabase } from './learner-data.ts'
 import {
   benchmarkLearnerRecord,
@@ -97,6 +101,8 @@ interface Settings extends LoadSettings {
   readonly engine: 'also' | 'only' | 'skip'
   readonly engineSeconds: number
   readonly learner: 'also' | 'only' | 'skip'
+  readonly match: 'also' | 'only' | 'skip'
+  readonly matchPasses: number
   /** The PostgreSQL server, and whether it was named (an unnamed default that cannot be reached is skipped). */
   readonly databaseUrl: string
   readonly databaseUrlGiven: boolean
@@ -127,6 +133,9 @@ function readSettings(): Settings {
       'skip-engine': { type: 'boolean' },
       'engine-seconds': { type: 'string' },
       'learner-only': { type: 'boolean' },
+      'match-only': { type: 'boolean' },
+      'skip-match': { type: 'boolean' },
+      'match-passes': { type: 'string' },
       'skip-learner': { type: 'boolean' },
       'database-url': { type: 'string' },
       'database-name': { type: 'string' },
@@ -167,6 +176,8 @@ function readSettings(): Settings {
     engine: values['engine-only'] === true ? 'only' : values['skip-engine'] === true ? 'skip' : 'also',
     engineSeconds: number('--engine-seconds', values['engine-seconds'] ?? env.BENCH_ENGINE_SECONDS, 5, 1),
     learner: values['learner-only'] === true ? 'only' : values['skip-learner'] === true ? 'skip' : 'also',
+    match: values['match-only'] === true ? 'only' : values['skip-match'] === true ? 'skip' : 'also',
+    matchPasses: number('--match-passes', values['match-passes'] ?? env.BENCH_MATCH_PASSES, 15, 1),
     databaseUrl: values['database-url'] ?? env.BENCH_DATABASE_URL ?? defaultServerUrl,
     databaseUrlGiven: (values['database-url'] ?? env.BENCH_DATABASE_URL) !== undefined,
     databaseName: values['database-name'] ?? env.BENCH_DATABASE_NAME ?? defaultDatabaseBase,
@@ -201,6 +212,30 @@ async function benchmarkEngine(settings: Settings): Promise<EngineReport> {
   const result = spawnSync(command!, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] })
   if (result.status !== 0) throw new Error(`bench/engine.ts failed (exit code ${result.status})`)
   return JSON.parse(await readFile(join(resultsDirectory, 'engine.json'), 'utf8')) as EngineReport
+}
+
+/**
+ * The matching benchmark in a child process of its own, pinned to the server's CPU as the credit rules are.
+ * Returns its report (bench/results/match.json).
+ */
+async function benchmarkMatch(settings: Settings): Promise<MatchReport> {
+  const node = [
+    process.execPath,
+    '--import',
+    'tsx',
+    join(benchDirectory, 'match.ts'),
+    '--passes',
+    String(settings.matchPasses),
+    '--pinned-cpu',
+    settings.serverCpu === undefined ? 'none' : String(settings.serverCpu),
+    '--idle-wait',
+    String(settings.idleWaitSeconds),
+  ]
+  const [command, ...args] =
+    settings.serverCpu === undefined ? node : ['taskset', '-c', String(settings.serverCpu), ...node]
+  const result = spawnSync(command!, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] })
+  if (result.status !== 0) throw new Error(`bench/match.ts failed (exit code ${result.status})`)
+  return JSON.parse(await readFile(join(resultsDirectory, 'match.json'), 'utf8')) as MatchReport
 }
 
 function hasTaskset(): boolean {
@@ -241,16 +276,23 @@ async function main(): Promise<void> {
     })
   }
   let engine: EngineReport | undefined
-  if (settings.engine !== 'skip' && settings.learner !== 'only') {
+  if (settings.engine !== 'skip' && settings.learner !== 'only' && settings.match !== 'only') {
     await mkdir(resultsDirectory, { recursive: true })
     engine = await benchmarkEngine(settings)
     if (settings.enforce && !engine.budgetMet) process.exitCode = 1
     if (settings.engine === 'only') return
   }
+  let match: MatchReport | undefined
+  if (settings.match !== 'skip' && settings.learner !== 'only') {
+    await mkdir(resultsDirectory, { recursive: true })
+    match = await benchmarkMatch(settings)
+    if (settings.enforce && !match.budgetMet) process.exitCode = 1
+    if (settings.match === 'only') return
+  }
   const scratch = await mkdtemp(join(os.tmpdir(), 'trellis-bench-'))
   try {
     const learner = settings.learner === 'skip' ? undefined : await benchmarkLearner(settings, scratch)
-    if (settings.learner !== 'only') await benchmark(settings, scratch, engine, learner)
+    if (settings.learner !== 'only') await benchmark(settings, scratch, engine, learner, match)
   } finally {
     // Scratch (databases, logs, recordings) goes even when the run fails part-way.
     if (settings.keep) console.log(`Kept scratch files in ${scratch}`)
@@ -326,6 +368,7 @@ async function benchmark(
   scratch: string,
   engine: EngineReport | undefined,
   learner: LearnerRecordReport | undefined,
+  match: MatchReport | undefined,
 ): Promise<void> {
   const profiles = join(resultsDirectory, 'profiles')
   await mkdir(resultsDirectory, { recursive: true })
@@ -430,7 +473,7 @@ async function benchmark(
   }
   await writeFile(
     join(resultsDirectory, 'latest.json'),
-    `${JSON.stringify({ ...report, ...(learner === undefined ? {} : { learnerRecord: learner }), ...(engine === undefined ? {} : { engine }) }, null, 2)}\n`,
+    `${JSON.stringify({ ...report, ...(learner === undefined ? {} : { learnerRecord: learner }), ...(engine === undefined ? {} : { engine }), ...(match === undefined ? {} : { match }) }, null, 2)}\n`,
   )
   const engineLine =
     engine === undefined
@@ -438,9 +481,14 @@ async function benchmark(
       : `\nCredit rules: ${engine.recordsPerSecond.toLocaleString('en-GB')} records/s on one core ` +
         `(budget ≥ ${engine.budgetPerSecond.toLocaleString('en-GB')}: ${engine.budgetMet ? 'met' : 'missed'}; ` +
         'bench/results/engine.json).\n'
+  const matchLine =
+    match === undefined ? '' : `\n${describeMatchReport(match)} Results: bench/results/match.json.\n`
   const learnerSection = learner === undefined ? '' : `\n${formatLearnerRecordReport(learner)}`
-  await writeFile(join(resultsDirectory, 'latest.md'), formatMarkdown(report) + engineLine + learnerSection)
-  console.log(`\n${formatTable(report)}${engineLine}`)
+  await writeFile(
+    join(resultsDirectory, 'latest.md'),
+    formatMarkdown(report) + engineLine + matchLine + learnerSection,
+  )
+  console.log(`\n${formatTable(report)}${engineLine}${matchLine}`)
   console.log(`Results: ${join(resultsDirectory, 'latest.json')} and latest.md`)
   if (settings.cpuProf) {
     console.log(`CPU profiles of the measured windows: ${profiles} (summarise with bench/profile-summary.ts)`)

@@ -39,6 +39,7 @@ import {
   registerCohortPages,
   registerLearnerPages,
 } from './modules/learning/index.ts'
+import { registerOfferPages, registerStudiesPages } from './modules/placements/index.ts'
 
 export interface AppDependencies {
   readonly config: Pick<Config, 'environment' | 'logLevel' | 'publicUrl'>
@@ -156,6 +157,8 @@ export async function buildApp({
   registerAuditPages(app, { audit: services.audit })
   registerLearnerPages(app, { learning: services.learning })
   registerCohortPages(app, { learning: services.learning })
+  registerStudiesPages(app, { studies: services.studies })
+  registerOfferPages(app, { offers: services.offers })
   if (services.mailer.kind === 'outbox') {
     registerOutboxPages(app, { outbox: services.emailOutbox, environment: config.environment })
   }

@@ -6,6 +6,8 @@ import { contentDirectory } from '../test/support/test-app.ts'
 import { runCli } from './cli.ts'
 import { readConfig, type Config } from './config.ts'
 import { openComposition } from './composition.ts'
+import type { MatchOutput } from './modules/placements/index.ts'
+import { readPublishedExamples, sortedLists } from '../test/support/matching-examples.ts'
 
 describe('the trellis command', () => {
   let workspace: string
@@ -157,6 +159,85 @@ describe('the trellis command', () => {
         error: expect.stringMatching(/missing\.json: cannot be read \(ENOENT\)/),
       })
       expect((await run('framework', 'evaluate')).code).toBe(2)
+    })
+  })
+
+  describe('match', () => {
+    async function roundFile(name: string, contents: unknown) {
+      const file = join(workspace, name)
+      await writeFile(file, typeof contents === 'string' ? contents : JSON.stringify(contents))
+      return file
+    }
+
+    it('reproduces every published example, listing every programme', async () => {
+      const examples = await readPublishedExamples()
+      expect(examples.length).toBeGreaterThanOrEqual(2)
+      for (const example of examples) {
+        const file = await roundFile(`${example.name}.json`, example.input)
+        const result = await run('match', '--input', file)
+        expect(result, example.name).toMatchObject({ code: 0, error: '' })
+        const output = JSON.parse(result.out) as MatchOutput
+        expect(Object.keys(output).sort()).toEqual(['matches', 'unmatched'])
+        expect(Object.keys(output.matches).sort()).toEqual(Object.keys(example.input.programs).sort())
+        const expected = Object.fromEntries(
+          Object.keys(example.input.programs).map((id) => [id, example.expectedApplicantOptimal[id] ?? []]),
+        )
+        expect(sortedLists(output.matches), example.name).toEqual(sortedLists(expected))
+        expect(output.unmatched, example.name).toEqual([...example.expectedUnmatched].sort())
+      }
+    })
+
+    it('prints a programme nobody was matched to with an empty list, and the unmatched in order of id', async () => {
+      const file = await roundFile('round.json', {
+        applicants: { zoe: ['ward'], amy: ['ward'], max: [] },
+        programs: { ward: { capacity: 0, rol: ['zoe', 'amy'] } },
+      })
+      const result = await run('match', '--input', file)
+      expect(result.code).toBe(0)
+      expect(JSON.parse(result.out)).toEqual({ matches: { ward: [] }, unmatched: ['amy', 'max', 'zoe'] })
+    })
+
+    it('names every problem of the file with its path, one line each, and exits 1', async () => {
+      const file = await roundFile('bad-round.json', {
+        applicants: { Brown: ['City', 'City', 'Nowhere'], Chen: ['City'] },
+        programs: { City: { capacity: 1.5, rol: ['Chen', 'Zed'] }, Mercy: { capacity: -2, rol: [] } },
+      })
+      const result = await run('match', '--input', file)
+      expect(result.code).toBe(1)
+      expect(result.out).toBe('')
+      expect(result.error.split('\n')).toEqual([
+        `${file}: applicants.Brown[1]: "City" is ranked twice (first at [0])`,
+        `${file}: applicants.Brown[2]: "Nowhere" is not a programme in "programs"`,
+        `${file}: programs.City.capacity: must be a whole number of places, 0 or more (not 1.5)`,
+        `${file}: programs.City.rol[1]: "Zed" is not an applicant in "applicants"`,
+        `${file}: programs.Mercy.capacity: must be a whole number of places, 0 or more (not -2)`,
+        `5 problems in ${file}; nothing was matched.`,
+      ])
+    })
+
+    it('gives the line and column of malformed JSON, and says when the file cannot be read', async () => {
+      const file = await roundFile(
+        'broken.json',
+        '{"applicants": {\n  "Brown": ["City",]\n},\n"programs": {}}',
+      )
+      expect(await run('match', '--input', file)).toMatchObject({
+        code: 1,
+        error: `${file}:2:20: "]" is not allowed where a value should be\n1 problem in ${file}; nothing was matched.`,
+      })
+      expect(await run('match', '--input', join(workspace, 'missing-round.json'))).toMatchObject({
+        code: 1,
+        error: expect.stringMatching(/missing-round\.json: cannot be read \(ENOENT\)/),
+      })
+    })
+
+    it('asks for --input FILE, with exit code 2', async () => {
+      for (const args of [[], ['round.json'], ['--input'], ['--input', 'a.json', 'b.json']]) {
+        expect(await run('match', ...args)).toMatchObject({
+          code: 2,
+          error: 'trellis match: give the round to match as --input FILE',
+        })
+      }
+      expect((await run('help')).out).toContain('match --input FILE')
     })
   })
 })

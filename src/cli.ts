@@ -11,6 +11,12 @@ import {
   toEvaluationResponse,
   toLearnerRecord,
 } from './modules/framework/index.ts'
+import {
+  formatMatchInputProblem,
+  matchApplicants,
+  parseMatchInput,
+  toMatchOutput,
+} from './modules/placements/index.ts'
 import { describeInvalidFields } from './platform/http/api-routes.ts'
 
 /**
@@ -25,10 +31,16 @@ Commands:
   framework evaluate FILE
                     Evaluate the learner record in FILE (the JSON of POST /api/v1/framework/evaluate)
                     against the framework in content/, and print the evaluation as JSON
+  match --input FILE
+                    Match the applicants in FILE to placement programmes (learner-proposing deferred
+                    acceptance: the applicant-optimal stable matching) and print the matches as JSON
   migrate           Apply database migrations
   admin create EMAIL
                     Make EMAIL a framework admin: at once if it has a confirmed account, otherwise by an
                     emailed invitation (the link is printed too)
+  studies import FILE…
+                    Import ClinicalTrials.gov API v2 study records (each file one study or a page of a search)
+                    in one transaction, match their UK sites to NHS organisations and list those not matched
   help              Show this help
 
 Environment: DATABASE_URL (a PostgreSQL server; embedded PGlite under DATA_DIR otherwise), CONTENT_DIR.`
@@ -86,6 +98,30 @@ export async function runCli(args: readonly string[], config: Config, output: Cl
       return 2
     }
     return evaluateRecordFile(file, config, contentLabel, output)
+  }
+
+  if (command === 'match') {
+    const [flag, file, extra] = [subcommand, ...rest]
+    if (flag !== '--input' || file === undefined || extra !== undefined) {
+      output.error('trellis match: give the round to match as --input FILE')
+      return 2
+    }
+    return matchRoundFile(file, output)
+  }
+
+  if (command === 'studies' && subcommand === 'import') {
+    if (rest.length === 0) {
+      output.error('trellis studies import: give one or more ClinicalTrials.gov JSON files')
+      return 2
+    }
+    const { runStudyImportCommand } = await import('./modules/placements/index.ts')
+    const { openComposition } = await import('./composition.ts')
+    const composition = await openComposition(config)
+    try {
+      return await runStudyImportCommand(rest, composition.services.studies, output)
+    } finally {
+      await composition.close()
+    }
   }
 
   if (command === 'admin' && subcommand === 'create') {
@@ -191,6 +227,32 @@ async function evaluateRecordFile(
     toLearnerRecord(request.data),
   )
   output.out(JSON.stringify(toEvaluationResponse(evaluation), null, 2))
+  return 0
+}
+
+/**
+ * `trellis match --input FILE`: the applicant-optimal stable matching of the round in FILE, as
+ * `{"matches": {PROGRAM: [APPLICANT, …]}, "unmatched": [APPLICANT, …]}` with every programme listed (`[]` when
+ * none was matched) and each one's applicants in its rank order; the unmatched in order of id. Bad input is
+ * printed as `FILE: programs.City.rol[0]: reason` (or `FILE:line:column: reason` when it is not JSON), every
+ * problem, one line each.
+ */
+async function matchRoundFile(file: string, output: CliOutput): Promise<number> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    output.error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+    return 1
+  }
+  const parsed = parseMatchInput(text)
+  if (!parsed.ok) {
+    for (const problem of parsed.problems) output.error(formatMatchInputProblem(file, problem))
+    const count = parsed.problems.length
+    output.error(`${count} problem${count === 1 ? '' : 's'} in ${file}; nothing was matched.`)
+    return 1
+  }
+  output.out(JSON.stringify(toMatchOutput(matchApplicants(parsed.input)), null, 2))
   return 0
 }
 

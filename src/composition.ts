@@ -48,6 +48,14 @@ import {
   type LearningService,
   type PeopleDirectory,
 } from './modules/learning/index.ts'
+import {
+  createStudiesRepository,
+  createStudiesService,
+  type StudiesService,
+  createOffersRepository,
+  createOffersService,
+  type OffersService,
+} from './modules/placements/index.ts'
 
 /** Every service Trellis runs, built in one place. */
 export interface Services {
@@ -60,6 +68,8 @@ export interface Services {
   readonly audit: AuditService
   readonly oidc: OidcService
   readonly learning: LearningService
+  readonly studies: StudiesService
+  readonly offers: OffersService
   readonly mailer: Mailer
   readonly emailOutbox: EmailOutbox
 }
@@ -172,6 +182,13 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     loadAssessor: createRecordAssessor(catalogue),
     now,
   })
+  const studies = createStudiesService({
+    db: database,
+    studies: createStudiesRepository(database),
+    organisations,
+    now,
+  })
+  const offers = createOffersService({ db: database, offers: createOffersRepository(database), now })
   return {
     catalogue,
     organisations,
@@ -182,6 +199,8 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     audit,
     oidc,
     learning,
+    studies,
+    offers,
     mailer,
     emailOutbox,
   }

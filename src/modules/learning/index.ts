@@ -12,6 +12,9 @@ export {
   priorLearningDeciderPolicy,
   universityLeadPolicy,
   universityStaffPolicy,
+  // The NHS date input and error pattern, which other modules' forms share.
+  formProblems,
+  readDateField,
 } from './cohort-pages.ts'
 export { registerLearnerPages } from './learner-pages.ts'
 export { learningApiRoutes } from './learning-api.ts'

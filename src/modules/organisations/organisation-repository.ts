@@ -22,6 +22,8 @@ export interface OrganisationRepository {
     offset: number,
   ): Promise<{ total: number; organisations: Organisation[] }>
   findById(id: string): Promise<Organisation | null>
+  /** Every NHS organisation, open or closed, by name. */
+  listNhsTrusts(): Promise<Organisation[]>
   listRegions(): Promise<Region[]>
 }
 
@@ -155,6 +157,13 @@ export function createOrganisationRepository(db: Sql): OrganisationRepository {
         [id.toUpperCase()],
       )
       return row === undefined ? null : toOrganisation(row)
+    },
+
+    async listNhsTrusts() {
+      const rows = await db.query<OrganisationRow>(
+        `SELECT ${columns} FROM organisations WHERE kind = 'nhs-trust' ORDER BY name, id`,
+      )
+      return rows.map(toOrganisation)
     },
 
     async listRegions() {

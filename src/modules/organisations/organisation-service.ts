@@ -20,6 +20,8 @@ export interface OrganisationService {
   ): Promise<void>
   findOrganisations(filter: OrganisationFilter, page: number, pageSize: number): Promise<OrganisationPage>
   getOrganisation(id: string): Promise<Organisation | null>
+  /** Every NHS organisation, open or closed, by name: for matching study sites to them. */
+  listNhsTrusts(): Promise<Organisation[]>
   listRegions(): Promise<Region[]>
 }
 
@@ -34,6 +36,7 @@ export function createOrganisationService(repository: OrganisationRepository): O
     },
 
     getOrganisation: (id) => repository.findById(id),
+    listNhsTrusts: () => repository.listNhsTrusts(),
     listRegions: () => repository.listRegions(),
   }
 }

@@ -1,0 +1,25 @@
+// The placements module's public surface: the matching engine, studies from registries with their UK sites, and
+// the placement offers mentors make on them.
+export { matchApplicants, compareIds, InvalidMatchInputError } from './matching.ts'
+export type { MatchInput, MatchProgramInput, MatchedProgram, MatchResult } from './matching.ts'
+export {
+  parseMatchInput,
+  checkMatchInput,
+  formatMatchInputProblem,
+  toMatchOutput,
+} from './matching-schemas.ts'
+export type { MatchInputProblem, MatchInputCheck, MatchOutput } from './matching-schemas.ts'
+export { createStudiesRepository } from './studies-repository.ts'
+export { createStudiesService } from './studies-service.ts'
+export type { StudiesService, StudyFile, StudyImportResult } from './studies-service.ts'
+export { registerStudiesPages, studyManagerPolicy, studyReaderPolicy } from './studies-pages.ts'
+export { runStudyImportCommand } from './study-import-files.ts'
+export { createOffersRepository } from './offers-repository.ts'
+export { createOffersService } from './offers-service.ts'
+export type { OffersService } from './offers-service.ts'
+export {
+  registerOfferPages,
+  offerDeciderPolicy,
+  offerMentorPolicy,
+  offerReaderPolicy,
+} from './offers-pages.ts'
