@@ -39,7 +39,11 @@ import {
   registerCohortPages,
   registerLearnerPages,
 } from './modules/learning/index.ts'
-import { registerOfferPages, registerStudiesPages } from './modules/placements/index.ts'
+import {
+  registerOfferPages,
+  registerPreferencePages,
+  registerStudiesPages,
+} from './modules/placements/index.ts'
 
 export interface AppDependencies {
   readonly config: Pick<Config, 'environment' | 'logLevel' | 'publicUrl'>
@@ -159,6 +163,7 @@ export async function buildApp({
   registerCohortPages(app, { learning: services.learning })
   registerStudiesPages(app, { studies: services.studies })
   registerOfferPages(app, { offers: services.offers })
+  registerPreferencePages(app, { preferences: services.preferences })
   if (services.mailer.kind === 'outbox') {
     registerOutboxPages(app, { outbox: services.emailOutbox, environment: config.environment })
   }

@@ -55,6 +55,9 @@ import {
   createOffersRepository,
   createOffersService,
   type OffersService,
+  createPreferencesRepository,
+  createPreferencesService,
+  type PreferencesService,
 } from './modules/placements/index.ts'
 
 /** Every service Trellis runs, built in one place. */
@@ -70,6 +73,7 @@ export interface Services {
   readonly learning: LearningService
   readonly studies: StudiesService
   readonly offers: OffersService
+  readonly preferences: PreferencesService
   readonly mailer: Mailer
   readonly emailOutbox: EmailOutbox
 }
@@ -189,6 +193,11 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     now,
   })
   const offers = createOffersService({ db: database, offers: createOffersRepository(database), now })
+  const preferences = createPreferencesService({
+    db: database,
+    preferences: createPreferencesRepository(database),
+    now,
+  })
   return {
     catalogue,
     organisations,
@@ -201,6 +210,7 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     learning,
     studies,
     offers,
+    preferences,
     mailer,
     emailOutbox,
   }

@@ -1,5 +1,5 @@
 // The placements module's public surface: the matching engine, studies from registries with their UK sites, and
-// the placement offers mentors make on them.
+// the placement offers mentors make on them, and the match: learners' preferences, mentors' rankings, rounds.
 export { matchApplicants, compareIds, InvalidMatchInputError } from './matching.ts'
 export type { MatchInput, MatchProgramInput, MatchedProgram, MatchResult } from './matching.ts'
 export {
@@ -23,3 +23,15 @@ export {
   offerMentorPolicy,
   offerReaderPolicy,
 } from './offers-pages.ts'
+export { createPreferencesRepository } from './preferences-repository.ts'
+export type {
+  ChoosableOffer,
+  LearnerPreference,
+  MatchRound,
+  OfferApplicant,
+  RoundFigures,
+  RoundResult,
+} from './preferences-repository.ts'
+export { createPreferencesService, maximumChoices } from './preferences-service.ts'
+export type { ApplicantRanking, PreferencesService } from './preferences-service.ts'
+export { registerPreferencePages, placementChooserPolicy, matchRoundPolicy } from './preferences-pages.ts'
