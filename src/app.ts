@@ -163,7 +163,7 @@ export async function buildApp({
   registerCohortPages(app, { learning: services.learning })
   registerStudiesPages(app, { studies: services.studies })
   registerOfferPages(app, { offers: services.offers })
-  registerPreferencePages(app, { preferences: services.preferences })
+  registerPreferencePages(app, { preferences: services.preferences, offers: services.offers })
   if (services.mailer.kind === 'outbox') {
     registerOutboxPages(app, { outbox: services.emailOutbox, environment: config.environment })
   }

@@ -34,4 +34,9 @@ export type {
 } from './preferences-repository.ts'
 export { createPreferencesService, maximumChoices } from './preferences-service.ts'
 export type { ApplicantRanking, PreferencesService } from './preferences-service.ts'
-export { registerPreferencePages, placementChooserPolicy, matchRoundPolicy } from './preferences-pages.ts'
+export {
+  registerPreferencePages,
+  placementChooserPolicy,
+  matchRoundPolicy,
+  applicantRankerPolicy,
+} from './preferences-pages.ts'

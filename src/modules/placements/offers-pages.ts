@@ -243,6 +243,10 @@ export function registerOfferPages(app: FastifyInstance, deps: { readonly offers
       notice: extra.notice ?? null,
       mayDecide: mayDecideOffersAt(principal, organisationId) && mayBeDecided(offer.status),
       mayWithdraw: offer.mentor.id === principal.userId && mayBeWithdrawn(offer.status),
+      mayRankApplicants:
+        offer.mentor.id === principal.userId &&
+        mayOfferAt(principal, organisationId) &&
+        offer.status === 'approved',
       values,
       outcomeItems: [
         { value: 'approve', text: 'Approve the offer', checked: values.outcome === 'approve' },

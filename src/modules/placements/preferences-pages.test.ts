@@ -16,6 +16,9 @@ describeEachIdentityApp('the placement choices and match round pages', ({ app })
   let learnerBrowser: TestBrowser
   let adminBrowser: TestBrowser
   let mentorBrowser: TestBrowser
+  let otherMentorBrowser: TestBrowser
+  let trust: string
+  let mentor: Person
   let year: number
 
   beforeAll(async () => {
@@ -29,8 +32,9 @@ describeEachIdentityApp('the placement choices and match round pages', ({ app })
     const [site] = await app().db.database.query<{ id: string; organisation_id: string }>(
       'SELECT id, organisation_id FROM study_sites WHERE organisation_id IS NOT NULL ORDER BY position LIMIT 1',
     )
-    const trust = site!.organisation_id
-    const mentor = await app().person({ memberships: [{ organisationId: trust, roles: ['mentor'] }] })
+    trust = site!.organisation_id
+    const otherMentor = await app().person({ memberships: [{ organisationId: trust, roles: ['mentor'] }] })
+    mentor = await app().person({ memberships: [{ organisationId: trust, roles: ['mentor'] }] })
     const admin = await app().person({
       memberships: [{ organisationId: 'framework-team', roles: ['framework-admin'] }],
     })
@@ -72,6 +76,7 @@ describeEachIdentityApp('the placement choices and match round pages', ({ app })
     learnerBrowser = await app().signIn(learner)
     adminBrowser = await app().signIn(admin)
     mentorBrowser = await app().signIn(mentor)
+    otherMentorBrowser = await app().signIn(otherMentor)
   })
 
   it('lets a learner rank approved offers, and says what is wrong', async () => {
@@ -104,6 +109,75 @@ describeEachIdentityApp('the placement choices and match round pages', ({ app })
     const again = await learnerBrowser.page('/placement-choices?done=saved')
     expect(again.mainText).toContain('Your placement choices are saved.')
     expect(again.root.querySelector(`#rank-${offerIds[1]} option[selected]`)?.getAttribute('value')).toBe('1')
+  })
+
+  it("lets the offer's mentor rank its applicants and mark one unacceptable, and says what is wrong", async () => {
+    const second = await app().person({ memberships: [{ organisationId: trust, roles: ['learner'] }] })
+    const third = await app().person({
+      fullName: 'Dana <b>"Hostile"</b>',
+      memberships: [{ organisationId: trust, roles: ['learner'] }],
+    })
+    for (const person of [second, third])
+      expect(
+        (await (await app().signIn(person)).post('/placement-choices', { [`rank-${offerIds[0]}`]: '1' }))
+          .statusCode,
+      ).toBe(303)
+    const offerPath = `/organisations/${trust}/placement-offers/${offerIds[0]}`
+    const path = `${offerPath}/applicants`
+    const offerPage = await mentorBrowser.page(offerPath)
+    expect(offerPage.root.querySelector(`a[href="${path}"]`)).not.toBeNull()
+    expect((await otherMentorBrowser.page(offerPath)).root.querySelector(`a[href="${path}"]`)).toBeNull()
+
+    const page = await mentorBrowser.page(path)
+    expect(page.status).toBe(200)
+    expect(page.h1).toBe('Applicants')
+    expect(page.mainText).toContain(learner.fullName)
+    expect(page.mainText).toContain(third.fullName)
+    expect(page.root.querySelectorAll('input[name^="rank-"]')).toHaveLength(3)
+
+    const clash = await mentorBrowser.post(path, { [`rank-${learner.id}`]: '1', [`rank-${second.id}`]: '1' })
+    expect(clash.statusCode).toBe(400)
+    expect(clash.body).toContain('nhsuk-error-summary')
+    expect(clash.body).toContain(`href="#rank-${second.id}"`)
+    expect(clash.body).toContain('a different rank from')
+    expect(clash.body).not.toContain('<b>"Hostile"')
+    expect(clash.body).toContain('Dana &lt;b&gt;')
+    const both = await mentorBrowser.post(path, {
+      [`rank-${learner.id}`]: '1',
+      [`unacceptable-${learner.id}`]: 'yes',
+    })
+    expect(both.statusCode).toBe(400)
+    expect(both.body).toContain(`href="#rank-${learner.id}"`)
+    expect(both.body).toContain('a rank or mark them unacceptable, not both')
+    const fraction = await mentorBrowser.post(path, { [`rank-${learner.id}`]: '1.5' })
+    expect(fraction.statusCode).toBe(400)
+    expect(fraction.body).toContain('as a whole number')
+    expect(fraction.body).toContain('value="1.5"')
+
+    const saved = await mentorBrowser.post(path, {
+      [`rank-${learner.id}`]: '2',
+      [`rank-${second.id}`]: '1',
+      [`unacceptable-${third.id}`]: 'yes',
+    })
+    expect(saved.statusCode).toBe(303)
+    expect(saved.headers.location).toBe(`${path}?done=ranked`)
+    const ranking = await app().services.preferences.listApplicants(
+      {
+        userId: mentor.id,
+        displayName: 'Mentor',
+        sessionId: randomUUID(),
+        memberships: [{ organisationId: trust, roles: ['mentor'] }],
+      },
+      offerIds[0]!,
+    )
+    const byLearner = new Map(ranking!.map((a) => [a.learnerId, a]))
+    expect(byLearner.get(second.id)?.rank).toBe(1)
+    expect(byLearner.get(learner.id)?.rank).toBe(2)
+    expect(byLearner.get(third.id)?.unacceptable).toBe(true)
+    const again = await mentorBrowser.page(`${path}?done=ranked`)
+    expect(again.mainText).toContain('Your ranking of the applicants is saved.')
+    expect(again.mainText).toContain('unacceptable')
+    expect(again.root.querySelector(`#rank-${second.id}`)?.getAttribute('value')).toBe('1')
   })
 
   it('lets a framework admin run a round, see its figures, and publish it once', async () => {
@@ -140,6 +214,11 @@ describeEachIdentityApp('the placement choices and match round pages', ({ app })
     expect((await learnerBrowser.page('/placement-rounds')).status).toBe(403)
     expect((await learnerBrowser.post('/placement-rounds', { name: 'Mine' })).statusCode).toBe(403)
     expect((await mentorBrowser.page('/placement-choices')).status).toBe(403)
+    const applicants = `/organisations/${trust}/placement-offers/${offerIds[1]}/applicants`
+    expect((await otherMentorBrowser.page(applicants)).status).toBe(403)
+    expect((await otherMentorBrowser.post(applicants, {})).statusCode).toBe(403)
+    expect((await learnerBrowser.page(applicants)).status).toBe(403)
+    expect((await mentorBrowser.post(applicants, {}, { csrf: null })).statusCode).toBe(403)
     const before = await app().count('SELECT count(*) FROM placement_match_rounds')
     expect(
       (await adminBrowser.post('/placement-rounds', { name: 'No token' }, { csrf: null })).statusCode,

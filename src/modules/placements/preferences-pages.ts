@@ -6,21 +6,36 @@ import { NotFoundError } from '../../platform/http/problem.ts'
 import { parseParameters } from '../../platform/http/query-parameters.ts'
 import { requestContextOf } from '../../platform/http/request-context.ts'
 import { formProblems, readDateField } from '../learning/index.ts'
+import { offerParams } from './offers-schemas.ts'
+import type { OffersService } from './offers-service.ts'
+import type { OfferApplicant } from './preferences-repository.ts'
 import { maximumChoices, type PreferencesService } from './preferences-service.ts'
 
 /** Choosing placements: learners, in any organisation. */
 export const placementChooserPolicy: RoutePolicy = { access: 'role', roles: ['learner'] }
+
+/** Ranking an offer's applicants: the organisation's mentors (the service lets only the offer's own mentor in). */
+export const applicantRankerPolicy: RoutePolicy = {
+  access: 'role',
+  roles: ['mentor'],
+  organisationParam: 'organisationId',
+}
 
 /** Running and publishing match rounds: framework admins. */
 export const matchRoundPolicy: RoutePolicy = { access: 'role', roles: ['framework-admin'] }
 
 const roundParams = z.strictObject({ roundId: z.uuid({ error: 'must be the id of a match round' }) })
 const doneQuery = z.strictObject({ done: z.enum(['saved', 'run', 'published']).optional() })
+const rankedQuery = z.strictObject({ done: z.enum(['ranked']).optional() })
+
+/** The highest rank a mentor may type: far more than any offer's applicants. */
+const maximumApplicantRank = 9999
 
 const notices: Readonly<Record<string, string>> = {
   saved: 'Your placement choices are saved.',
   run: 'Round run. Check its figures, then publish it.',
   published: 'Round published.',
+  ranked: 'Your ranking of the applicants is saved.',
 }
 
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`
@@ -31,10 +46,11 @@ const percent = (share: number) => `${Math.round(share * 1000) / 10}%`
  */
 export function registerPreferencePages(
   app: FastifyInstance,
-  deps: { readonly preferences: PreferencesService },
+  deps: { readonly preferences: PreferencesService; readonly offers: OffersService },
 ): void {
-  const { preferences } = deps
+  const { preferences, offers } = deps
   const chooserRoute = { config: { policy: placementChooserPolicy } }
+  const rankerRoute = { config: { policy: applicantRankerPolicy } }
   const roundRoute = { config: { policy: matchRoundPolicy } }
 
   // The learner's choices ----------------------------------------------------------------------------------------
@@ -102,6 +118,98 @@ export function registerPreferencePages(
     if (!result.ok) return showChoices(request, reply, { errors: result.errors, values })
     return reply.redirect('/placement-choices?done=saved', 303)
   })
+
+  // The mentor's ranking of an offer's applicants ----------------------------------------------------------------
+
+  const applicantsPath = (organisationId: string, offerId: string) =>
+    `/organisations/${organisationId}/placement-offers/${offerId}/applicants`
+
+  const showApplicants = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    organisationId: string,
+    offerId: string,
+    extra: { errors?: readonly FieldError[]; values?: Record<string, unknown>; notice?: string | null } = {},
+  ) => {
+    const offer = await offers.findOfferAt(organisationId, offerId)
+    if (offer === null) throw new NotFoundError('There is no such placement offer at this organisation.')
+    const applicants = await preferences.listApplicants(request.principal!, offerId)
+    if (applicants === null) throw new NotFoundError('There is no such placement offer at this organisation.')
+    const values = extra.values ?? {}
+    const submitted = extra.values !== undefined
+    return reply
+      .code((extra.errors?.length ?? 0) > 0 ? 400 : 200)
+      .view('placements/views/offer-applicants.njk', {
+        pageTitle: `Applicants: ${offer.study.briefTitle}`,
+        organisationId,
+        offer,
+        notice: extra.notice ?? null,
+        mayRank: offer.status === 'approved',
+        applicants: applicants.map((applicant) => {
+          const rankField = `rank-${applicant.learnerId}`
+          const unacceptableField = `unacceptable-${applicant.learnerId}`
+          return {
+            ...applicant,
+            rankField,
+            unacceptableField,
+            currentLabel: applicant.unacceptable
+              ? 'unacceptable'
+              : applicant.rank === null
+                ? 'Not ranked'
+                : String(applicant.rank),
+            rankValue: submitted
+              ? typeof values[rankField] === 'string'
+                ? values[rankField]
+                : ''
+              : String(applicant.rank ?? ''),
+            unacceptableChecked: submitted ? values[unacceptableField] === 'yes' : applicant.unacceptable,
+          }
+        }),
+        ...formProblems(extra.errors ?? [], values),
+      })
+  }
+
+  app.get(
+    '/organisations/:organisationId/placement-offers/:offerId/applicants',
+    rankerRoute,
+    async (request, reply) => {
+      const { organisationId, offerId } = parseParameters(offerParams, request.params, 'path')
+      const query = parseParameters(rankedQuery, request.query, 'query')
+      return showApplicants(request, reply, organisationId, offerId, {
+        notice: query.done === undefined ? null : notices[query.done],
+      })
+    },
+  )
+
+  app.post(
+    '/organisations/:organisationId/placement-offers/:offerId/applicants',
+    rankerRoute,
+    async (request, reply) => {
+      const { organisationId, offerId } = parseParameters(offerParams, request.params, 'path')
+      const values = withoutSecrets((request.body ?? {}) as Record<string, unknown>)
+      const offer = await offers.findOfferAt(organisationId, offerId)
+      if (offer === null) throw new NotFoundError('There is no such placement offer at this organisation.')
+      const applicants = await preferences.listApplicants(request.principal!, offerId)
+      if (applicants === null)
+        throw new NotFoundError('There is no such placement offer at this organisation.')
+      const { errors, ranking } = readApplicantRanking(applicants, values)
+      if (errors.length > 0)
+        return showApplicants(request, reply, organisationId, offerId, { errors, values })
+      const result = await preferences.rankApplicants(
+        request.principal!,
+        offerId,
+        ranking,
+        requestContextOf(request),
+      )
+      if (result === null) throw new NotFoundError('There is no such placement offer at this organisation.')
+      if (!result.ok)
+        return showApplicants(request, reply, organisationId, offerId, {
+          errors: result.errors.map((error) => ({ ...error, field: 'applicants' })),
+          values,
+        })
+      return reply.redirect(`${applicantsPath(organisationId, offerId)}?done=ranked`, 303)
+    },
+  )
 
   // Match rounds ---------------------------------------------------------------------------------------------------
 
@@ -182,4 +290,58 @@ export function registerPreferencePages(
     if (!result.ok) return showRound(reply, roundId, { errors: result.errors, values })
     return reply.redirect(`/placement-rounds/${roundId}?done=published`, 303)
   })
+}
+
+/**
+ * The mentor's form read into a ranking: a whole-number rank, or "unacceptable", beside each applicant. Ranks
+ * need not run 1, 2, 3: only their order counts. The problems name the field of the applicant they are about.
+ */
+export function readApplicantRanking(
+  applicants: readonly OfferApplicant[],
+  values: Readonly<Record<string, unknown>>,
+): { errors: FieldError[]; ranking: { ranked: string[]; unacceptable: string[] } } {
+  const errors: FieldError[] = []
+  const ranked: { learnerId: string; rank: number }[] = []
+  const unacceptable: string[] = []
+  const rankedBy = new Map<number, OfferApplicant>()
+  for (const applicant of applicants) {
+    const rankField = `rank-${applicant.learnerId}`
+    const raw = values[rankField]
+    const text = typeof raw === 'string' ? raw.trim() : ''
+    const isUnacceptable = values[`unacceptable-${applicant.learnerId}`] === 'yes'
+    if (text !== '' && isUnacceptable) {
+      errors.push({
+        field: rankField,
+        message: `Give ${applicant.fullName} a rank or mark them unacceptable, not both`,
+      })
+      continue
+    }
+    if (isUnacceptable) {
+      unacceptable.push(applicant.learnerId)
+      continue
+    }
+    if (text === '') continue
+    const rank = /^\d{1,4}$/.test(text) ? Number(text) : NaN
+    if (!(rank >= 1 && rank <= maximumApplicantRank)) {
+      errors.push({
+        field: rankField,
+        message: `Enter the rank for ${applicant.fullName} as a whole number from 1 to ${maximumApplicantRank}`,
+      })
+      continue
+    }
+    const clash = rankedBy.get(rank)
+    if (clash !== undefined) {
+      errors.push({
+        field: rankField,
+        message: `Give ${applicant.fullName} a different rank from ${clash.fullName}`,
+      })
+      continue
+    }
+    rankedBy.set(rank, applicant)
+    ranked.push({ learnerId: applicant.learnerId, rank })
+  }
+  return {
+    errors,
+    ranking: { ranked: ranked.sort((a, b) => a.rank - b.rank).map((r) => r.learnerId), unacceptable },
+  }
 }
