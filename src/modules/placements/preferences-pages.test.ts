@@ -79,6 +79,15 @@ describeEachIdentityApp('the placement choices and match round pages', ({ app })
     otherMentorBrowser = await app().signIn(otherMentor)
   })
 
+  it('links the choices from a learner’s account page, and the rounds from a framework admin’s', async () => {
+    const links = async (browser: typeof learnerBrowser) =>
+      (await browser.page('/account')).root.querySelectorAll('main a').map((a) => a.getAttribute('href'))
+    expect(await links(learnerBrowser)).toContain('/placement-choices')
+    expect(await links(learnerBrowser)).not.toContain('/placement-rounds')
+    expect(await links(adminBrowser)).toContain('/placement-rounds')
+    expect(await links(mentorBrowser)).not.toContain('/placement-choices')
+  })
+
   it('lets a learner rank approved offers, and says what is wrong', async () => {
     const page = await learnerBrowser.page('/placement-choices')
     expect(page.status).toBe(200)
