@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { describeEachEngine } from '../../../test/support/each-engine.ts'
 import { createPerson } from '../../../test/support/identity.ts'
+import { minimalStudyRecord, principalOf } from '../../../test/support/study-fixtures.ts'
 import type { Database } from '../../platform/database/database.ts'
 import type { Principal } from '../../platform/http/access-control.ts'
 import { createOffersRepository } from './offers-repository.ts'
@@ -9,7 +10,6 @@ import { createOffersService, OfferRefusedError, type OffersService } from './of
 import type { OfferDraft } from './placement-offer.ts'
 import { createStudiesRepository } from './studies-repository.ts'
 import { createStudiesService } from './studies-service.ts'
-import type { StudyRecord } from './study.ts'
 
 // Placement offers on each engine: a mentor offers places only on a study site of their own organisation, the
 // research lead there (not another organisation's) approves or rejects with a reason, the mentor withdraws, and a
@@ -18,24 +18,7 @@ import type { StudyRecord } from './study.ts'
 const origin = { requestId: 'test', ip: '127.0.0.1' }
 const today = new Date('2026-12-01T10:00:00Z')
 
-function principalOf(userId: string, memberships: Principal['memberships']): Principal {
-  return { userId, displayName: 'Test', sessionId: randomUUID(), memberships }
-}
-
-const record: StudyRecord = {
-  identifiers: { nctId: 'NCT09000001', isrctn: null, irasId: null, orgStudyId: null },
-  briefTitle: 'A study of breathing',
-  officialTitle: null,
-  acronym: null,
-  overallStatus: 'RECRUITING',
-  phases: [],
-  conditions: [],
-  leadSponsor: null,
-  startDate: null,
-  primaryCompletionDate: null,
-  completionDate: null,
-  locations: [],
-}
+const record = minimalStudyRecord('NCT09000001', 'A study of breathing')
 
 describeEachEngine('placement offers', ({ database }) => {
   let db: Database

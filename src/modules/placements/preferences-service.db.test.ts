@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { describeEachEngine } from '../../../test/support/each-engine.ts'
 import { createPerson } from '../../../test/support/identity.ts'
+import { minimalStudyRecord, principalOf } from '../../../test/support/study-fixtures.ts'
 import type { Database } from '../../platform/database/database.ts'
 import type { Principal } from '../../platform/http/access-control.ts'
 import { matchApplicants, type MatchInput } from './matching.ts'
@@ -11,7 +12,6 @@ import type { OfferDraft } from './placement-offer.ts'
 import { createPreferencesRepository, type RoundResult } from './preferences-repository.ts'
 import { createPreferencesService, roundFigures, type PreferencesService } from './preferences-service.ts'
 import { createStudiesRepository } from './studies-repository.ts'
-import type { StudyRecord } from './study.ts'
 
 // Preferences and the match on each engine: learners rank approved offers (validated, replaced whole), the
 // offer's mentor (and no other) ranks its applicants, and a framework admin (and no one else) runs a round whose
@@ -21,24 +21,7 @@ import type { StudyRecord } from './study.ts'
 const origin = { requestId: 'test', ip: '127.0.0.1' }
 const today = new Date('2026-12-01T10:00:00Z')
 
-function principalOf(userId: string, memberships: Principal['memberships']): Principal {
-  return { userId, displayName: 'Test', sessionId: randomUUID(), memberships }
-}
-
-const record: StudyRecord = {
-  identifiers: { nctId: 'NCT09000002', isrctn: null, irasId: null, orgStudyId: null },
-  briefTitle: 'A study of sleep',
-  officialTitle: null,
-  acronym: null,
-  overallStatus: 'RECRUITING',
-  phases: [],
-  conditions: [],
-  leadSponsor: null,
-  startDate: null,
-  primaryCompletionDate: null,
-  completionDate: null,
-  locations: [],
-}
+const record = minimalStudyRecord('NCT09000002', 'A study of sleep')
 
 const byLearner = (results: readonly RoundResult[]) =>
   Object.fromEntries(results.map((result) => [result.learnerId, result.offerId]))
