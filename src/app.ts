@@ -43,6 +43,8 @@ import {
   registerOfferPages,
   registerPreferencePages,
   registerStudiesPages,
+  registerPlacementPages,
+  registerSupervisionPages,
 } from './modules/placements/index.ts'
 
 export interface AppDependencies {
@@ -163,7 +165,13 @@ export async function buildApp({
   registerCohortPages(app, { learning: services.learning })
   registerStudiesPages(app, { studies: services.studies })
   registerOfferPages(app, { offers: services.offers })
-  registerPreferencePages(app, { preferences: services.preferences, offers: services.offers })
+  registerPreferencePages(app, {
+    preferences: services.preferences,
+    offers: services.offers,
+    placements: services.placements,
+  })
+  registerPlacementPages(app, { placements: services.placements })
+  registerSupervisionPages(app, { supervision: services.supervision })
   if (services.mailer.kind === 'outbox') {
     registerOutboxPages(app, { outbox: services.emailOutbox, environment: config.environment })
   }

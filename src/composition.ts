@@ -44,6 +44,7 @@ import {
   createLearnerPersonalData,
   createLearningRepository,
   createLearningService,
+  createPlacementResultRecorder,
   createRecordAssessor,
   type LearningService,
   type PeopleDirectory,
@@ -58,6 +59,12 @@ import {
   createPreferencesRepository,
   createPreferencesService,
   type PreferencesService,
+  createPlacementRepository,
+  createPlacementService,
+  type PlacementService,
+  createSupervisionRepository,
+  createSupervisionService,
+  type SupervisionService,
 } from './modules/placements/index.ts'
 
 /** Every service Trellis runs, built in one place. */
@@ -74,6 +81,8 @@ export interface Services {
   readonly studies: StudiesService
   readonly offers: OffersService
   readonly preferences: PreferencesService
+  readonly placements: PlacementService
+  readonly supervision: SupervisionService
   readonly mailer: Mailer
   readonly emailOutbox: EmailOutbox
 }
@@ -198,6 +207,25 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     preferences: createPreferencesRepository(database),
     now,
   })
+  const placements = createPlacementService({
+    db: database,
+    placements: createPlacementRepository(database),
+    // A placement belongs to the university of the learner's active enrolment when they accept it.
+    activeUniversityOf: async (learnerId) => (await learning.listClaimUniversities(learnerId))[0]?.id ?? null,
+    now,
+  })
+  // Supervision: the programme lead prefills the RPE module from the catalogue; sign-off records the result
+  // through the learning module's own function.
+  const supervision = createSupervisionService({
+    db: database,
+    supervision: createSupervisionRepository(database),
+    listRpeModules: async (universityId) =>
+      (await catalogue.listModules({ providerId: universityId }))
+        .filter((module) => module.kind === 'rpe')
+        .map((module) => ({ id: module.id, name: module.name, credits: module.credits })),
+    recordPlacementResult: createPlacementResultRecorder(learningRepository, now),
+    now,
+  })
   return {
     catalogue,
     organisations,
@@ -211,6 +239,8 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     studies,
     offers,
     preferences,
+    placements,
+    supervision,
     mailer,
     emailOutbox,
   }

@@ -6,7 +6,10 @@ import type { EvidenceFile } from './learning-repository.ts'
  * Sends an evidence file as a download: its type as its bytes said when it was uploaded, never rendered in the
  * page (attachment, sandboxed), and never kept by a shared cache.
  */
-export function sendEvidence(reply: FastifyReply, file: EvidenceFile) {
+export function sendEvidence(
+  reply: FastifyReply,
+  file: Pick<EvidenceFile, 'fileName' | 'mediaType' | 'sha256' | 'content'>,
+) {
   const extension = evidenceExtensions[file.mediaType as EvidenceMediaType] ?? 'bin'
   const name = /\.[A-Za-z0-9]{1,5}$/.test(file.fileName) ? file.fileName : `${file.fileName}.${extension}`
   const asciiName = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')

@@ -20,3 +20,16 @@ export { registerLearnerPages } from './learner-pages.ts'
 export { learningApiRoutes } from './learning-api.ts'
 export { createLearnerPersonalData, erasedText } from './personal-data-service.ts'
 export type { LearnerRecordExport } from './personal-data-service.ts'
+// A signed-off placement becomes an RPE result through this, in the placements module's transaction.
+export { createPlacementResultRecorder } from './placement-result-service.ts'
+export type {
+  PlacementResultInput,
+  PlacementResultOutcome,
+  RecordPlacementResult,
+} from './placement-result-service.ts'
+// The module result rules, which the placements module's supervision set-up shares for its module fields.
+export { checkResultFields } from './module-result-fields.ts'
+export { ukToday } from './learner-record.ts'
+export { checkEvidenceFile } from './evidence-file.ts'
+export type { UploadedFile } from './evidence-file.ts'
+export { sendEvidence } from './evidence-http.ts'

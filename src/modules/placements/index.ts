@@ -40,3 +40,15 @@ export {
   matchRoundPolicy,
   applicantRankerPolicy,
 } from './preferences-pages.ts'
+// After the match: accepting or declining it, and clearing (placement-service.ts).
+export { createPlacementRepository } from './placement-repository.ts'
+export type { Placement, LearnerMatch, ClearingOffer, UnplacedLearner } from './placement-repository.ts'
+export { createPlacementService } from './placement-service.ts'
+export type { PlacementService } from './placement-service.ts'
+export { registerPlacementPages, clearingReaderPolicy, clearingTakerPolicy } from './placement-pages.ts'
+// Supervision of a placement: set-up, logbook, review and sign-off (supervision-service.ts).
+export { createSupervisionRepository, insertPlacement } from './supervision-repository.ts'
+export type { NewPlacement, SupervisedPlacement } from './supervision-repository.ts'
+export { createSupervisionService } from './supervision-service.ts'
+export type { SupervisionService } from './supervision-service.ts'
+export { registerSupervisionPages } from './supervision-pages.ts'

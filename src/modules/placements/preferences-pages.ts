@@ -8,6 +8,7 @@ import { requestContextOf } from '../../platform/http/request-context.ts'
 import { formProblems, readDateField } from '../learning/index.ts'
 import { offerParams } from './offers-schemas.ts'
 import type { OffersService } from './offers-service.ts'
+import { matchField, type PlacementService } from './placement-service.ts'
 import type { OfferApplicant } from './preferences-repository.ts'
 import { maximumChoices, type PreferencesService } from './preferences-service.ts'
 
@@ -21,11 +22,13 @@ export const applicantRankerPolicy: RoutePolicy = {
   organisationParam: 'organisationId',
 }
 
-/** Running and publishing match rounds: framework admins. */
-export const matchRoundPolicy: RoutePolicy = { access: 'role', roles: ['framework-admin'] }
+/** Running, publishing and discarding match rounds: framework admins and programme leads (ARCHITECTURE.md). */
+export const matchRoundPolicy: RoutePolicy = { access: 'role', roles: ['framework-admin', 'programme-lead'] }
 
 const roundParams = z.strictObject({ roundId: z.uuid({ error: 'must be the id of a match round' }) })
-const doneQuery = z.strictObject({ done: z.enum(['saved', 'run', 'published']).optional() })
+const doneQuery = z.strictObject({
+  done: z.enum(['saved', 'run', 'published', 'discarded', 'accepted', 'declined', 'taken']).optional(),
+})
 const rankedQuery = z.strictObject({ done: z.enum(['ranked']).optional() })
 
 /** The highest rank a mentor may type: far more than any offer's applicants. */
@@ -35,7 +38,18 @@ const notices: Readonly<Record<string, string>> = {
   saved: 'Your placement choices are saved.',
   run: 'Round run. Check its figures, then publish it.',
   published: 'Round published.',
+  discarded: 'Round discarded. You can run a new round.',
+  accepted: 'You have accepted your placement.',
+  declined: 'You have declined the placement.',
+  taken: 'You have taken a place in clearing.',
   ranked: 'Your ranking of the applicants is saved.',
+}
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st. */
+function ordinal(n: number): string {
+  const suffix =
+    n % 100 >= 11 && n % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10]
+  return `${n}${suffix ?? 'th'}`
 }
 
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`
@@ -46,9 +60,13 @@ const percent = (share: number) => `${Math.round(share * 1000) / 10}%`
  */
 export function registerPreferencePages(
   app: FastifyInstance,
-  deps: { readonly preferences: PreferencesService; readonly offers: OffersService },
+  deps: {
+    readonly preferences: PreferencesService
+    readonly offers: OffersService
+    readonly placements: PlacementService
+  },
 ): void {
-  const { preferences, offers } = deps
+  const { preferences, offers, placements } = deps
   const chooserRoute = { config: { policy: placementChooserPolicy } }
   const rankerRoute = { config: { policy: applicantRankerPolicy } }
   const roundRoute = { config: { policy: matchRoundPolicy } }
@@ -58,8 +76,18 @@ export function registerPreferencePages(
   const showChoices = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: { errors?: readonly FieldError[]; values?: Record<string, unknown>; notice?: string | null } = {},
+    extra: {
+      errors?: readonly FieldError[]
+      values?: Record<string, unknown>
+      notice?: string | null
+      code?: number
+    } = {},
   ) => {
+    const learnerId = request.principal!.userId
+    const [match, placement] = await Promise.all([
+      placements.findMatchOf(learnerId),
+      placements.findActivePlacement(learnerId),
+    ])
     const offers = await preferences.listChoosableOffers()
     const current = new Map(
       (await preferences.listPreferences(request.principal!.userId)).map((p) => [p.offerId, p.rank]),
@@ -67,10 +95,13 @@ export function registerPreferencePages(
     const values = extra.values ?? {}
     const ranks = Math.min(maximumChoices, offers.length)
     return reply
-      .code((extra.errors?.length ?? 0) > 0 ? 400 : 200)
+      .code(extra.code ?? ((extra.errors?.length ?? 0) > 0 ? 400 : 200))
       .view('placements/views/placement-choices.njk', {
         pageTitle: 'Your placement choices',
         notice: extra.notice ?? null,
+        match,
+        matchChoice: match?.choice == null ? '' : `Your ${ordinal(match.choice)} choice`,
+        placement,
         maximumChoices,
         offers: offers.map((offer) => {
           const field = `rank-${offer.id}`
@@ -118,6 +149,25 @@ export function registerPreferencePages(
     if (!result.ok) return showChoices(request, reply, { errors: result.errors, values })
     return reply.redirect('/placement-choices?done=saved', 303)
   })
+
+  // Accepting or declining the match: the form names the round, so the answer is to what the learner saw.
+  for (const response of ['accept', 'decline'] as const) {
+    app.post(`/placement-choices/${response}`, chooserRoute, async (request, reply) => {
+      const values = withoutSecrets((request.body ?? {}) as Record<string, unknown>)
+      const result = await placements.respondToMatch(
+        request.principal!,
+        typeof values.roundId === 'string' ? values.roundId : '',
+        response,
+        requestContextOf(request),
+      )
+      if (!result.ok)
+        return showChoices(request, reply, {
+          errors: result.errors.map((error) => ({ ...error, field: matchField })),
+          code: 409,
+        })
+      return reply.redirect(`/placement-choices?done=${response}ed`, 303)
+    })
+  }
 
   // The mentor's ranking of an offer's applicants ----------------------------------------------------------------
 
@@ -215,20 +265,25 @@ export function registerPreferencePages(
 
   const showRounds = async (
     reply: FastifyReply,
-    extra: { errors?: readonly FieldError[]; values?: Record<string, unknown> } = {},
+    extra: { errors?: readonly FieldError[]; values?: Record<string, unknown>; notice?: string | null } = {},
   ) => {
     const rounds = await preferences.listRounds()
     const values = extra.values ?? {}
     return reply.code((extra.errors?.length ?? 0) > 0 ? 400 : 200).view('placements/views/match-rounds.njk', {
       pageTitle: 'Match rounds',
+      notice: extra.notice ?? null,
       rounds,
       mayRun: !rounds.some((round) => round.status === 'draft'),
+      statusLabels: { draft: 'Draft', published: 'Published', discarded: 'Discarded' },
       values,
       ...formProblems(extra.errors ?? [], values),
     })
   }
 
-  app.get('/placement-rounds', roundRoute, async (_request, reply) => showRounds(reply))
+  app.get('/placement-rounds', roundRoute, async (request, reply) => {
+    const query = parseParameters(doneQuery, request.query, 'query')
+    return showRounds(reply, { notice: query.done === undefined ? null : notices[query.done] })
+  })
 
   app.post('/placement-rounds', roundRoute, async (request, reply) => {
     const values = withoutSecrets((request.body ?? {}) as Record<string, unknown>)
@@ -270,6 +325,14 @@ export function registerPreferencePages(
     const { roundId } = parseParameters(roundParams, request.params, 'path')
     const query = parseParameters(doneQuery, request.query, 'query')
     return showRound(reply, roundId, { notice: query.done === undefined ? null : notices[query.done] })
+  })
+
+  app.post('/placement-rounds/:roundId/discard', roundRoute, async (request, reply) => {
+    const { roundId } = parseParameters(roundParams, request.params, 'path')
+    const result = await preferences.discardRound(request.principal!, roundId, requestContextOf(request))
+    if (result === null) throw new NotFoundError('There is no such match round.')
+    if (!result.ok) return showRound(reply, roundId, { errors: result.errors })
+    return reply.redirect('/placement-rounds?done=discarded', 303)
   })
 
   app.post('/placement-rounds/:roundId/publish', roundRoute, async (request, reply) => {

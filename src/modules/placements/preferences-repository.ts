@@ -1,4 +1,5 @@
 import type { Sql } from '../../platform/database/database.ts'
+import { learnersHoldingPlaceSql, placesHeldSql } from './placement-repository.ts'
 
 /** An approved offer as a learner chooses it. */
 export interface ChoosableOffer {
@@ -51,7 +52,7 @@ export interface RoundFigures {
   readonly proposals: number
 }
 
-export type RoundStatus = 'draft' | 'published'
+export type RoundStatus = 'draft' | 'published' | 'discarded'
 
 export interface MatchRound {
   readonly id: string
@@ -62,6 +63,7 @@ export interface MatchRound {
   readonly runAt: Date
   readonly publishedAt: Date | null
   readonly acceptBy: string | null
+  readonly discardedAt: Date | null
   readonly figures: RoundFigures
 }
 
@@ -72,11 +74,20 @@ export interface RoundResult {
   readonly choice: number | null
 }
 
-/** What a round is run over: approved offers, and the lists and rankings that concern them. */
+/**
+ * What a round is run over: approved offers with places left (their places less those held), and the lists and
+ * rankings that concern them, of learners who hold no place.
+ */
 export interface RoundData {
+  /** `places`: the places left. */
   readonly offers: readonly { readonly id: string; readonly places: number }[]
   /** Learners' lists of approved offers, by learner then rank. */
-  readonly preferences: readonly { readonly learnerId: string; readonly offerId: string }[]
+  readonly preferences: readonly {
+    readonly learnerId: string
+    readonly offerId: string
+    /** The offer's rank on the learner's whole list, which may have offers left out of the round. */
+    readonly rank?: number
+  }[]
   /**
    * The mentors' order of each approved offer's applicants: the ranked first by rank, then those not ranked yet
    * in order of application; the unacceptable left out.
@@ -90,6 +101,8 @@ export interface PreferencesRepository {
   /** The approved offers among `offerIds`, locked against a change of status until the transaction ends. */
   findApprovedOffers(tx: Sql, offerIds: readonly string[]): Promise<string[]>
   listPreferences(learnerId: string, tx?: Sql): Promise<LearnerPreference[]>
+  /** Locks the learner's row until the transaction ends: one change of their list at a time. */
+  lockLearner(tx: Sql, learnerId: string): Promise<void>
   replacePreferences(
     tx: Sql,
     learnerId: string,
@@ -108,7 +121,8 @@ export interface PreferencesRepository {
   ): Promise<void>
   /** The open (draft) round, locked, or null. */
   findOpenRound(tx: Sql): Promise<MatchRound | null>
-  loadRoundData(tx: Sql): Promise<RoundData>
+  /** The round's data on London date `today` (which decides the matches still held). */
+  loadRoundData(tx: Sql, today: string): Promise<RoundData>
   insertRound(
     tx: Sql,
     round: { readonly id: string; readonly name: string; readonly createdBy: string; readonly at: Date },
@@ -126,6 +140,7 @@ export interface PreferencesRepository {
     roundId: string,
     publication: { readonly by: string; readonly at: Date; readonly acceptBy: string },
   ): Promise<void>
+  discardRound(tx: Sql, roundId: string, discard: { readonly by: string; readonly at: Date }): Promise<void>
 }
 
 interface RoundRow {
@@ -137,10 +152,12 @@ interface RoundRow {
   run_at: Date
   published_at: Date | null
   accept_by: string | null
+  discarded_at: Date | null
   figures: RoundFigures | string
 }
 
-const roundSelect = `SELECT id, name, status, created_by, created_at, run_at, published_at, accept_by, figures
+const roundSelect = `SELECT id, name, status, created_by, created_at, run_at, published_at, accept_by,
+  discarded_at, figures
   FROM placement_match_rounds`
 
 const toRound = (row: RoundRow): MatchRound => ({
@@ -152,6 +169,7 @@ const toRound = (row: RoundRow): MatchRound => ({
   runAt: row.run_at,
   publishedAt: row.published_at,
   acceptBy: row.accept_by,
+  discardedAt: row.discarded_at,
   figures: typeof row.figures === 'string' ? (JSON.parse(row.figures) as RoundFigures) : row.figures,
 })
 
@@ -198,6 +216,11 @@ export function createPreferencesRepository(db: Sql): PreferencesRepository {
         [learnerId],
       )
       return rows.map((row) => ({ offerId: row.offer_id, rank: Number(row.rank), appliedAt: row.applied_at }))
+    },
+
+    async lockLearner(tx, learnerId) {
+      // NO KEY UPDATE: two saves of one list wait for each other, rows referring to the user do not.
+      await tx.query('SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE', [learnerId])
     },
 
     async replacePreferences(tx, learnerId, entries) {
@@ -279,27 +302,44 @@ export function createPreferencesRepository(db: Sql): PreferencesRepository {
       return row === undefined ? null : toRound(row)
     },
 
-    async loadRoundData(tx) {
-      const offers = await tx.query<{ id: string; places: number }>(
-        `SELECT id, places FROM placement_offers WHERE status = 'approved' ORDER BY id FOR SHARE`,
+    async loadRoundData(tx, today) {
+      // Locked first (FOR SHARE), so that no place is taken on them while the round reads what is held.
+      await tx.query(`SELECT id FROM placement_offers WHERE status = 'approved' ORDER BY id FOR SHARE`)
+      const offers = await tx.query<{ id: string; places_left: number | string }>(
+        `SELECT id, places_left FROM (
+           SELECT o.id, o.places - ${placesHeldSql('o.id', '$1')} AS places_left
+           FROM placement_offers o WHERE o.status = 'approved'
+         ) left_over
+         WHERE places_left > 0
+         ORDER BY id`,
+        [today],
       )
-      const preferences = await tx.query<{ learner_id: string; offer_id: string }>(
-        `SELECT p.learner_id, p.offer_id
+      // The offers a round is over: approved with places left; the learners: those holding no place.
+      const inRound = `o.status = 'approved' AND o.places > ${placesHeldSql('o.id', '$1')}
+           AND p.learner_id NOT IN ${learnersHoldingPlaceSql('$1')}`
+      const preferences = await tx.query<{ learner_id: string; offer_id: string; rank: number }>(
+        `SELECT p.learner_id, p.offer_id, p.rank
          FROM placement_preferences p JOIN placement_offers o ON o.id = p.offer_id
-         WHERE o.status = 'approved'
+         WHERE ${inRound}
          ORDER BY p.learner_id, p.rank`,
+        [today],
       )
       const rankOrder = await tx.query<{ offer_id: string; learner_id: string }>(
         `SELECT p.offer_id, p.learner_id
          FROM placement_preferences p
            JOIN placement_offers o ON o.id = p.offer_id
            LEFT JOIN placement_applicant_rankings r ON r.offer_id = p.offer_id AND r.learner_id = p.learner_id
-         WHERE o.status = 'approved' AND r.unacceptable IS NOT TRUE
+         WHERE ${inRound} AND r.unacceptable IS NOT TRUE
          ORDER BY p.offer_id, r.rank NULLS LAST, p.applied_at, p.learner_id`,
+        [today],
       )
       return {
-        offers: offers.map((row) => ({ id: row.id, places: Number(row.places) })),
-        preferences: preferences.map((row) => ({ learnerId: row.learner_id, offerId: row.offer_id })),
+        offers: offers.map((row) => ({ id: row.id, places: Number(row.places_left) })),
+        preferences: preferences.map((row) => ({
+          learnerId: row.learner_id,
+          offerId: row.offer_id,
+          rank: Number(row.rank),
+        })),
         rankOrder: rankOrder.map((row) => ({ offerId: row.offer_id, learnerId: row.learner_id })),
       }
     },
@@ -356,6 +396,15 @@ export function createPreferencesRepository(db: Sql): PreferencesRepository {
            published_at = GREATEST($3, run_at), accept_by = $4
          WHERE id = $1`,
         [roundId, publication.by, publication.at, publication.acceptBy],
+      )
+    },
+
+    async discardRound(tx, roundId, discard) {
+      await tx.query(
+        `UPDATE placement_match_rounds SET status = 'discarded', discarded_by = $2,
+           discarded_at = GREATEST($3, run_at)
+         WHERE id = $1`,
+        [roundId, discard.by, discard.at],
       )
     },
   }

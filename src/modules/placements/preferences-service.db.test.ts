@@ -354,7 +354,9 @@ describeEachEngine('placement preferences and the match', ({ database }) => {
     it('allows one open round at a time', async () => {
       expect(await service.runRound(admin, 'Another', origin)).toMatchObject({
         ok: false,
-        errors: [{ field: 'name', message: 'A round is open already: publish it before running another' }],
+        errors: [
+          { field: 'name', message: 'A round is open already: publish or discard it before running another' },
+        ],
       })
       expect(await count('SELECT count(*) FROM placement_match_rounds')).toBe(1)
     })
@@ -400,7 +402,18 @@ describeEachEngine('placement preferences and the match', ({ database }) => {
       await rank(otherMentor, offer.C, [l2(), l3(), l5()])
       await rank(mentor, offer.A, [l2(), l5(), l1()], [l4()])
       await rank(mentor, offer.B, [l5(), l3(), l1()])
-      const result = await service.runRound(admin, 'Spring 2027, again', origin)
+      // After the first round's date to accept by, when its matches (none accepted) have lapsed: while they
+      // could still be accepted they hold their places, and their learners are left out of a new round.
+      const later = createPreferencesService({
+        db,
+        preferences: createPreferencesRepository(db),
+        now: () => new Date('2027-01-16T09:00:00Z'),
+      })
+      const held = await service.runRound(admin, 'Spring 2027, too soon', origin)
+      if (!held.ok) throw new Error(JSON.stringify(held.errors))
+      expect(held.value.figures).toMatchObject({ applicants: 0, offers: 0, totalPlaces: 0 })
+      expect((await service.discardRound(admin, held.value.id, origin))?.ok).toBe(true)
+      const result = await later.runRound(admin, 'Spring 2027, again', origin)
       if (!result.ok) throw new Error(JSON.stringify(result.errors))
       expect(byLearner(await service.listResults(result.value.id))).toEqual(firstResults)
       const [first] = (await service.listRounds()).filter((r) => r.status === 'published')
@@ -418,7 +431,12 @@ describeEachEngine('placement preferences and the match', ({ database }) => {
       expect(outcomes.filter((outcome) => !outcome.ok)).toEqual([
         {
           ok: false,
-          errors: [{ field: 'name', message: 'A round is open already: publish it before running another' }],
+          errors: [
+            {
+              field: 'name',
+              message: 'A round is open already: publish or discard it before running another',
+            },
+          ],
         },
       ])
       expect(await count("SELECT count(*) FROM placement_match_rounds WHERE status = 'draft'")).toBe(1)

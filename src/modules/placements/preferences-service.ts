@@ -19,8 +19,10 @@ import type {
 /**
  * Preferences and the match (issue 5, item 3). A learner ranks up to 20 approved offers: ranking an offer is
  * applying to it. The offer's mentor ranks the learners who applied, or marks them unacceptable. A framework
- * admin runs a round over every approved offer: learner-proposing deferred acceptance (matching.ts), stored as a
- * draft with its matches and figures; publishing the draft, with a date to accept by, makes its results final.
+ * admin or programme lead runs a round over the places left on approved offers (their places less those held:
+ * placement-repository.ts) and the learners who hold no place: learner-proposing deferred acceptance
+ * (matching.ts), stored as a draft with its matches and figures; publishing the draft, with a date to accept by,
+ * makes its results final, and discarding it lets a new round be run instead.
  *
  * An applicant the mentor has not ranked yet does not block the round, and is not left out: they come after
  * the ones the mentor ranked, in the order they applied (when they first put the offer on their list; reordering
@@ -62,13 +64,22 @@ export interface PreferencesService {
     ranking: ApplicantRanking,
     origin: AuditOrigin,
   ): Promise<PreferenceOutcome<OfferApplicant[]> | null>
-  /** A framework admin runs a round: a draft with its matches and figures. Only one draft at a time. */
+  /**
+   * A framework admin or programme lead runs a round: a draft with its matches and figures, over the places
+   * left and the learners who hold none. Only one draft at a time.
+   */
   runRound(principal: Principal, name: string, origin: AuditOrigin): Promise<PreferenceOutcome<MatchRound>>
   /** A framework admin publishes a draft round with the date its matches must be accepted by. */
   publishRound(
     principal: Principal,
     roundId: string,
     acceptBy: string,
+    origin: AuditOrigin,
+  ): Promise<PreferenceOutcome<MatchRound> | null>
+  /** A framework admin or programme lead discards a draft round: a new one may then be run. */
+  discardRound(
+    principal: Principal,
+    roundId: string,
     origin: AuditOrigin,
   ): Promise<PreferenceOutcome<MatchRound> | null>
   findRound(roundId: string): Promise<MatchRound | null>
@@ -78,7 +89,9 @@ export interface PreferencesService {
 }
 
 export const mayChoosePlacements = (principal: Principal): boolean => holdsRole(principal, 'learner')
-export const mayRunRounds = (principal: Principal): boolean => holdsRole(principal, 'framework-admin')
+/** Framework admins, and programme leads (in any organisation), as ARCHITECTURE.md allows. */
+export const mayRunRounds = (principal: Principal): boolean =>
+  holdsRole(principal, 'framework-admin') || holdsRole(principal, 'programme-lead')
 
 /** The round's input in the engine's shape, from the lists and rankings of approved offers. */
 export function roundInput(data: RoundData): MatchInput {
@@ -91,16 +104,30 @@ export function roundInput(data: RoundData): MatchInput {
   return { applicants, programs }
 }
 
-/** The figures stored with a round. */
-export function roundFigures(input: MatchInput, result: MatchResult): RoundFigures {
+/**
+ * The figures stored with a round. Given the results, which choice each match was is counted on the learners'
+ * whole lists (roundResults), as the learners are told, rather than on the engine's lists without full offers.
+ */
+export function roundFigures(
+  input: MatchInput,
+  result: MatchResult,
+  results?: readonly RoundResult[],
+): RoundFigures {
   const applicants = Object.keys(input.applicants).length
-  const share = (choice: number) => (applicants === 0 ? 0 : (result.byChoice[choice] ?? 0) / applicants)
+  let byChoice = result.byChoice
+  if (results !== undefined) {
+    const longest = results.reduce((most, r) => Math.max(most, r.choice ?? 0), result.byChoice.length)
+    const counts = new Array<number>(longest).fill(0)
+    for (const { choice } of results) if (choice !== null) counts[choice - 1]!++
+    byChoice = counts
+  }
+  const share = (choice: number) => (applicants === 0 ? 0 : (byChoice[choice] ?? 0) / applicants)
   return {
     applicants,
     offers: result.programs.length,
     matched: result.matchedCount,
     unmatched: result.unmatchedCount,
-    byChoice: result.byChoice,
+    byChoice,
     firstChoiceShare: share(0),
     secondChoiceShare: share(1),
     thirdChoiceShare: share(2),
@@ -110,12 +137,17 @@ export function roundFigures(input: MatchInput, result: MatchResult): RoundFigur
   }
 }
 
-/** Each learner's outcome: the offer matched and which choice it was, or none. */
-function roundResults(input: MatchInput, result: MatchResult): RoundResult[] {
+/**
+ * Each learner's outcome: the offer matched and which choice it was on their whole list (offers with no places
+ * left are not in the round, so it may differ from its place in the engine's input), or none.
+ */
+function roundResults(input: MatchInput, result: MatchResult, data: RoundData): RoundResult[] {
+  const rankOf = new Map(data.preferences.map((p) => [`${p.learnerId} ${p.offerId}`, p.rank]))
   const results: RoundResult[] = []
   for (const program of result.programs) {
     for (const learnerId of program.matched) {
-      const choice = input.applicants[learnerId]!.indexOf(program.id) + 1
+      const choice =
+        rankOf.get(`${learnerId} ${program.id}`) ?? input.applicants[learnerId]!.indexOf(program.id) + 1
       results.push({ learnerId, offerId: program.id, choice })
     }
   }
@@ -179,6 +211,8 @@ export function createPreferencesService(deps: {
       if (firstDuplicate(offerIds) !== undefined) return fail('Choose each placement only once')
       if (offerIds.some((id) => !uuid.test(id))) return fail('Choose only placements open to learners')
       const result = await db.transaction(async (tx): Promise<PreferenceOutcome<null>> => {
+        // Two saves of one list at once: the second waits for the first, then replaces its list whole.
+        await repository.lockLearner(tx, principal.userId)
         const approved = new Set(await repository.findApprovedOffers(tx, offerIds))
         if (offerIds.some((id) => !approved.has(id))) return fail('Choose only placements open to learners')
         const before = new Map(
@@ -253,7 +287,7 @@ export function createPreferencesService(deps: {
 
     async runRound(principal, name, origin) {
       if (!mayRunRounds(principal))
-        throw new OfferRefusedError('Only framework admins may run a match round.')
+        throw new OfferRefusedError('Only framework admins and programme leads may run a match round.')
       const trimmed = name.trim()
       if (trimmed === '')
         return { ok: false, errors: [{ field: 'name', message: 'Enter a name for the round' }] }
@@ -265,18 +299,22 @@ export function createPreferencesService(deps: {
       const id = randomUUID()
       const openAlready: PreferenceOutcome<never> = {
         ok: false,
-        errors: [{ field: 'name', message: 'A round is open already: publish it before running another' }],
+        errors: [
+          { field: 'name', message: 'A round is open already: publish or discard it before running another' },
+        ],
       }
       const run = db.transaction(async (tx): Promise<PreferenceOutcome<null>> => {
         if ((await repository.findOpenRound(tx)) !== null) return openAlready
-        const input = roundInput(await repository.loadRoundData(tx))
+        const data = await repository.loadRoundData(tx, today())
+        const input = roundInput(data)
         const matched = matchApplicants(input)
-        const figures = roundFigures(input, matched)
+        const results = roundResults(input, matched, data)
+        const figures = roundFigures(input, matched, results)
         await repository.insertRound(
           tx,
           { id, name: trimmed, createdBy: principal.userId, at: now() },
           figures,
-          roundResults(input, matched),
+          results,
         )
         await recordAudit(tx, {
           actor: { userId: principal.userId },
@@ -299,7 +337,7 @@ export function createPreferencesService(deps: {
 
     async publishRound(principal, roundId, acceptBy, origin) {
       if (!mayRunRounds(principal))
-        throw new OfferRefusedError('Only framework admins may publish a match round.')
+        throw new OfferRefusedError('Only framework admins and programme leads may publish a match round.')
       if (!uuid.test(roundId)) return null
       const date = acceptBy.trim()
       if (!isRealDate(date))
@@ -312,8 +350,8 @@ export function createPreferencesService(deps: {
       const result = await db.transaction(async (tx): Promise<PreferenceOutcome<null> | null> => {
         const round = await repository.findRound(roundId, { tx, lock: true })
         if (round === null) return null
-        if (round.status === 'published')
-          return { ok: false, errors: [{ field: 'round', message: 'This round is published already' }] }
+        if (round.status !== 'draft')
+          return { ok: false, errors: [{ field: 'round', message: `This round is ${round.status} already` }] }
         await repository.publishRound(tx, roundId, { by: principal.userId, at: now(), acceptBy: date })
         await recordAudit(tx, {
           actor: { userId: principal.userId },
@@ -322,6 +360,31 @@ export function createPreferencesService(deps: {
           subjectId: roundId,
           origin,
           details: { acceptBy: date, matched: round.figures.matched, unmatched: round.figures.unmatched },
+        })
+        return { ok: true, value: null }
+      })
+      if (result === null) return null
+      if (!result.ok) return result
+      return { ok: true, value: (await repository.findRound(roundId))! }
+    },
+
+    async discardRound(principal, roundId, origin) {
+      if (!mayRunRounds(principal))
+        throw new OfferRefusedError('Only framework admins and programme leads may discard a match round.')
+      if (!uuid.test(roundId)) return null
+      const result = await db.transaction(async (tx): Promise<PreferenceOutcome<null> | null> => {
+        const round = await repository.findRound(roundId, { tx, lock: true })
+        if (round === null) return null
+        if (round.status !== 'draft')
+          return { ok: false, errors: [{ field: 'round', message: `This round is ${round.status} already` }] }
+        await repository.discardRound(tx, roundId, { by: principal.userId, at: now() })
+        await recordAudit(tx, {
+          actor: { userId: principal.userId },
+          action: 'placement-match-round.discarded',
+          subjectType: 'placement-match-round',
+          subjectId: roundId,
+          origin,
+          details: { matched: round.figures.matched, unmatched: round.figures.unmatched },
         })
         return { ok: true, value: null }
       })
