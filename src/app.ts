@@ -33,6 +33,11 @@ import {
 import { organisationApiRoutes, registerOrganisationPages } from './modules/organisations/index.ts'
 import { registerPathwayPages } from './modules/pathways/index.ts'
 import {
+  credentialsApiRoutes,
+  registerIssuerPages,
+  registerVerificationPages,
+} from './modules/credentials/index.ts'
+import {
   learningApiRoutes,
   maximumEvidenceBytes,
   maximumEvidenceFiles,
@@ -172,6 +177,8 @@ export async function buildApp({
   })
   registerPlacementPages(app, { placements: services.placements })
   registerSupervisionPages(app, { supervision: services.supervision })
+  registerVerificationPages(app, { credentialVerification: services.credentialVerification })
+  registerIssuerPages(app, { issuers: services.issuers, statusLists: services.statusLists })
   if (services.mailer.kind === 'outbox') {
     registerOutboxPages(app, { outbox: services.emailOutbox, environment: config.environment })
   }
@@ -181,6 +188,7 @@ export async function buildApp({
   api.register(app, frameworkApiRoutes(services))
   api.register(app, organisationApiRoutes(services))
   api.register(app, learningApiRoutes({ learning: services.learning }))
+  api.register(app, credentialsApiRoutes({ credentialVerification: services.credentialVerification }))
   api.register(
     app,
     identityApiRoutes({

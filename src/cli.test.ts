@@ -90,6 +90,32 @@ describe('the trellis command', () => {
     expect(await run('migrate')).toMatchObject({ code: 0, out: expect.stringContaining('is up to date') })
   })
 
+  it('rotates an issuer’s key, keeping the old one in its DID document, and refuses what is not an issuer', async () => {
+    const first = await run('issuers', 'rotate-key', 'framework-team')
+    expect(first).toMatchObject({ code: 0, out: expect.stringContaining('(it had no key before)') })
+    const second = await run('issuers', 'rotate-key', 'framework-team')
+    expect(second).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('is retired and stays in its DID document'),
+    })
+    const composition = await openComposition(config)
+    try {
+      const document = await composition.services.issuers.findDidDocument('framework-team')
+      expect(document?.verificationMethod).toHaveLength(2)
+      const [event] = await composition.database.query<{ actor_label: string }>(
+        "SELECT actor_label FROM audit_events WHERE action = 'credential-issuer.key-rotated' ORDER BY id DESC LIMIT 1",
+      )
+      expect(event?.actor_label).toBe('command line')
+    } finally {
+      await composition.close()
+    }
+    expect(await run('issuers', 'rotate-key', 'nobody-at-all')).toMatchObject({
+      code: 1,
+      error: expect.stringContaining('"nobody-at-all" is not an issuer'),
+    })
+    expect(await run('issuers', 'rotate-key')).toMatchObject({ code: 2 })
+  })
+
   it('checks every catalogue programme against the framework as it checks the content', async () => {
     const result = await run('catalogue', 'check')
     expect(result.out).toMatch(

@@ -41,6 +41,9 @@ Commands:
   studies import FILE…
                     Import ClinicalTrials.gov API v2 study records (each file one study or a page of a search)
                     in one transaction, match their UK sites to NHS organisations and list those not matched
+  issuers rotate-key ISSUER_ID
+                    Retire the credential issuer's signing key (kept, so that what it signed still verifies)
+                    and make a new one active; ISSUER_ID is a university's id or framework-team
   help              Show this help
 
 Environment: DATABASE_URL (a PostgreSQL server; embedded PGlite under DATA_DIR otherwise), CONTENT_DIR.`
@@ -151,6 +154,39 @@ export async function runCli(args: readonly string[], config: Config, output: Cl
         output.out(result.link)
       }
       return 0
+    } finally {
+      await composition.close()
+    }
+  }
+
+  if (command === 'issuers' && subcommand === 'rotate-key') {
+    const [issuerId, extra] = rest
+    if (issuerId === undefined || extra !== undefined) {
+      output.error('trellis issuers rotate-key: give one issuer id, such as framework-team')
+      return 2
+    }
+    const { NotAnIssuerError } = await import('./modules/credentials/index.ts')
+    const { commandLineOrigin } = await import('./platform/audit/audit-log.ts')
+    const { openComposition } = await import('./composition.ts')
+    const composition = await openComposition(config)
+    try {
+      const rotation = await composition.services.issuers.rotateKey(
+        issuerId,
+        { label: 'command line' },
+        commandLineOrigin,
+      )
+      output.out(
+        `${issuerId} now signs with ${rotation.activeKeyId}` +
+          (rotation.retiredKeyId === null
+            ? ' (it had no key before).'
+            : `; ${rotation.retiredKeyId} is retired and stays in its DID document for verification.`),
+      )
+      output.out(`DID document: ${config.publicUrl}/issuers/${encodeURIComponent(issuerId)}/did.json`)
+      return 0
+    } catch (error) {
+      if (!(error instanceof NotAnIssuerError)) throw error
+      output.error(`trellis issuers rotate-key: ${error.message}`)
+      return 1
     } finally {
       await composition.close()
     }

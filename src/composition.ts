@@ -41,6 +41,17 @@ import {
 } from './modules/organisations/index.ts'
 import { createPathwayService, type PathwayService } from './modules/pathways/index.ts'
 import {
+  createCredentialVerificationService,
+  type CredentialVerificationService,
+  createIssuerService,
+  createKeyStoreRepository,
+  createStatusListRepository,
+  createStatusListService,
+  resolveCredentialsKey,
+  type IssuerService,
+  type StatusListService,
+} from './modules/credentials/index.ts'
+import {
   createLearnerPersonalData,
   createLearningRepository,
   createLearningService,
@@ -83,6 +94,9 @@ export interface Services {
   readonly preferences: PreferencesService
   readonly placements: PlacementService
   readonly supervision: SupervisionService
+  readonly credentialVerification: CredentialVerificationService
+  readonly issuers: IssuerService
+  readonly statusLists: StatusListService
   readonly mailer: Mailer
   readonly emailOutbox: EmailOutbox
 }
@@ -98,6 +112,8 @@ export interface ServiceSettings {
   readonly oidcProviders?: readonly OidcProviderSettings[]
   /** Tests use cheaper parameters; production uses the recommended ones. */
   readonly passwordHashing?: PasswordHashing
+  /** Encrypts issuers' private keys (32 bytes); tests that give none get a random one for the services' life. */
+  readonly credentialsKey?: Uint8Array
   readonly now?: () => Date
 }
 
@@ -226,6 +242,29 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     recordPlacementResult: createPlacementResultRecorder(learningRepository, now),
     now,
   })
+  // Issuers (universities and the framework team) sign with keys kept encrypted under CREDENTIALS_KEY.
+  const issuers = createIssuerService({
+    db: database,
+    keys: createKeyStoreRepository(database),
+    credentialsKey: settings.credentialsKey ?? randomBytes(32),
+    publicUrl: settings.publicUrl,
+    now,
+  })
+  const statusLists = createStatusListService({
+    db: database,
+    lists: createStatusListRepository(database),
+    issuers,
+    publicUrl: settings.publicUrl,
+    now,
+  })
+  // Verification for anyone: did:key issuers offline, and Trellis's own did:web issuers' keys (KnownIssuerKeys) and
+  // status lists (StatusChecker).
+  const credentialVerification = createCredentialVerificationService({
+    rateLimiter,
+    now,
+    knownIssuerKeys: issuers.knownKeys,
+    statusChecker: statusLists.checker,
+  })
   return {
     catalogue,
     organisations,
@@ -241,6 +280,9 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     preferences,
     placements,
     supervision,
+    credentialVerification,
+    issuers,
+    statusLists,
     mailer,
     emailOutbox,
   }
@@ -280,12 +322,16 @@ export async function openComposition(
     | 'sessionIdleMinutes'
     | 'sessionAbsoluteHours'
     | 'oidcProviders'
+    | 'credentialsKey'
   >,
 ): Promise<Composition> {
   const database = await openDatabase(config)
   try {
     const migrations = await migrate(database)
-    const services = composeServices(database, config)
+    const services = composeServices(database, {
+      ...config,
+      credentialsKey: await resolveCredentialsKey(config),
+    })
     return {
       database,
       services,

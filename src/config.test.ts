@@ -46,7 +46,20 @@ describe('readConfig', () => {
       SMTP_URL: 'smtps://u:p@smtp.example.nhs.uk',
       SESSION_SECRET: 'x'.repeat(40),
     }
-    expect(readConfig(production).environment).toBe('production')
+    expect(() => readConfig(production)).toThrow(/CREDENTIALS_KEY: required in production/)
+    const credentialsKey = Buffer.alloc(32, 7).toString('base64')
+    const config = readConfig({ ...production, CREDENTIALS_KEY: credentialsKey })
+    expect(config.environment).toBe('production')
+    expect(Buffer.from(config.credentialsKey!).toString('base64')).toBe(credentialsKey)
+  })
+
+  it('takes CREDENTIALS_KEY only as 32 bytes in base64', () => {
+    expect(readConfig({}).credentialsKey).toBeUndefined()
+    for (const wrong of [Buffer.alloc(16).toString('base64'), 'not base64!', 'x'.repeat(44)]) {
+      expect(() => readConfig({ CREDENTIALS_KEY: wrong }), wrong).toThrow(
+        /CREDENTIALS_KEY: must be 32 random bytes in base64/,
+      )
+    }
   })
 
   it('reads OpenID Connect providers as JSON, naming what is wrong in them', () => {

@@ -21,6 +21,11 @@ export interface Config {
   readonly emailFrom: string
   /** Signs CSRF tokens; with none (development and tests), one is generated and kept under DATA_DIR. */
   readonly sessionSecret: string | undefined
+  /**
+   * Encrypts credential issuers' private keys at rest (AES-256-GCM, 32 bytes); with none (development and tests),
+   * one is generated and kept under DATA_DIR.
+   */
+  readonly credentialsKey: Uint8Array | undefined
   readonly sessionIdleMinutes: number
   readonly sessionAbsoluteHours: number
   /** OpenID Connect providers people may sign in with. */
@@ -73,6 +78,20 @@ const environmentSchema = z.object({
     .optional(),
   EMAIL_FROM: z.string().min(3).default('Trellis <no-reply@trellis.localhost>'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters of random text').optional(),
+  CREDENTIALS_KEY: z
+    .string()
+    .transform((text, context) => {
+      const key = /^[A-Za-z0-9+/]+={0,2}$/.test(text.trim()) ? Buffer.from(text.trim(), 'base64') : undefined
+      if (key?.length !== 32) {
+        context.addIssue({
+          code: 'custom',
+          message: 'must be 32 random bytes in base64, such as the output of `openssl rand -base64 32`',
+        })
+        return z.NEVER
+      }
+      return new Uint8Array(key)
+    })
+    .optional(),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int('must be a whole number of minutes')
@@ -138,6 +157,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(values.SESSION_SECRET === undefined
         ? ['SESSION_SECRET: required in production (at least 32 characters of random text)']
         : []),
+      ...(values.CREDENTIALS_KEY === undefined
+        ? ['CREDENTIALS_KEY: required in production (32 random bytes in base64: openssl rand -base64 32)']
+        : []),
     ]
     if (missing.length > 0) throw new ConfigError(missing)
   }
@@ -154,6 +176,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: values.SMTP_URL,
     emailFrom: values.EMAIL_FROM,
     sessionSecret: values.SESSION_SECRET,
+    credentialsKey: values.CREDENTIALS_KEY,
     sessionIdleMinutes: values.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: values.SESSION_ABSOLUTE_HOURS,
     oidcProviders: values.OIDC_PROVIDERS,

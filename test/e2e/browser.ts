@@ -9,6 +9,8 @@ import {
   type Page,
 } from 'playwright-core'
 import { expect } from 'vitest'
+import { randomUUID } from 'node:crypto'
+import { sessionCookieName } from '../support/identity.ts'
 import { createTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts'
 import type { EngineName } from '../support/test-database.ts'
 
@@ -106,6 +108,27 @@ export async function startBrowserHarness(
  * A port that was free a moment ago: the app's address must be known before it is built (its emails hold
  * links to it), and the operating system does not hand the same ephemeral port out again straight away.
  */
+/**
+ * A page signed in as a person by a session the app starts, as signing in with a password would: the sign-in
+ * journeys themselves are tested in identity-journey.test.ts.
+ */
+export async function signedInPage(
+  harness: BrowserHarness,
+  person: { readonly id: string },
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const page = await harness.newPage(options)
+  const session = await harness.testApp.db.database.transaction((tx) =>
+    harness.testApp.services.accounts.startSession(tx, person.id, 'password', {
+      requestId: randomUUID(),
+      ip: '127.0.0.1',
+      userAgent: 'playwright',
+    }),
+  )
+  await page.context().addCookies([{ name: sessionCookieName, value: session.token, url: harness.baseUrl }])
+  return page
+}
+
 export async function reserveFreePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve, reject) => {

@@ -139,7 +139,7 @@ for (const engine of testEngines()) {
         expect(await account.successNotice()).toBe(
           'Your password has been changed. You have been signed out on every other device.',
         )
-        expect(await account.accountLinks()).toEqual([amara.fullName, 'Sign out'])
+        expect(await account.accountLinks()).toEqual([amara.fullName, 'Research placements', 'Sign out'])
         await checkAxe('your account, password changed')
         expect(
           (await mailbox.latestMessage(amara.email, 'Your Trellis password has changed')).text,
@@ -235,7 +235,7 @@ for (const engine of testEngines()) {
         expect(response?.status()).toBe(403)
         const forbidden = await ForbiddenPage.verifyOnPage(page)
         expect(await forbidden.title()).toBe(`You do not have permission ${serviceTitle}`)
-        expect(await forbidden.accountLinks()).toEqual([amara.fullName, 'Sign out'])
+        expect(await forbidden.accountLinks()).toEqual([amara.fullName, 'Research placements', 'Sign out'])
         await checkAxe('you do not have permission')
 
         // Someone at another computer, not signed in.
@@ -400,7 +400,7 @@ for (const engine of testEngines()) {
         await page.keyboard.type(person.password)
         await answerTo(page, () => page.keyboard.press('Enter'))
         const account = await AccountPage.verifyOnPage(page)
-        expect(await account.accountLinks()).toEqual([person.fullName, 'Sign out'])
+        expect(await account.accountLinks()).toEqual([person.fullName, 'Research placements', 'Sign out'])
         await checkAccessibility(page, 'your account, signed in with the keyboard')
         expect(pageErrors).toEqual([])
       })

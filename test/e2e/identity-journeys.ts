@@ -93,7 +93,7 @@ export async function completeSignUp(
   expect(await account.detail('Profession')).toBe('Nurse')
   expect(await account.detail('Registration number')).toBe(person.registrationNumberShown)
   expect(await account.organisations()).toEqual([])
-  expect(await account.accountLinks()).toEqual([person.fullName, 'Sign out'])
+  expect(await account.accountLinks()).toEqual([person.fullName, 'Research placements', 'Sign out'])
   await check('your account, just confirmed')
   return account
 }
@@ -137,7 +137,7 @@ export async function signInWithPassword(
   await refused.signIn(person.email, person.password)
   const account = await AccountPage.verifyOnPage(page)
   expect(await account.successNotice()).toBe('')
-  expect(await account.accountLinks()).toEqual([person.fullName, 'Sign out'])
+  expect(await account.accountLinks()).toEqual([person.fullName, 'Research placements', 'Sign out'])
   await check('your account, signed in with a password')
   return account
 }
@@ -170,7 +170,7 @@ export async function signInWithEmailedLink(
 
   await confirm.confirm()
   const account = await AccountPage.verifyOnPage(page)
-  expect(await account.accountLinks()).toEqual([person.fullName, 'Sign out'])
+  expect(await account.accountLinks()).toEqual([person.fullName, 'Research placements', 'Sign out'])
   await check('your account, signed in with an emailed link')
   return account
 }

@@ -13,7 +13,7 @@ import { ProfessionsPage } from './pages/professions-page.ts'
 import { SearchResultsPage } from './pages/search-results-page.ts'
 
 // A keyboard-only journey: nothing but Tab, Enter and typing, from the home page to search results.
-describe('keyboard-only journey', () => {
+describe('keyboard-only journey', { timeout: 120_000 }, () => {
   let harness: BrowserHarness
   let page: Page
   let pageErrors: string[]

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPerson, sessionCookieName, type Person } from '../support/identity.ts'
+import { createPerson, type Person } from '../support/identity.ts'
 import { sampleFiles } from '../support/multipart.ts'
 import { testEngines } from '../support/test-database.ts'
 import {
@@ -12,6 +11,7 @@ import {
   checkAccessibilityWithoutJavaScript,
   collectPageErrors,
   saveScreenshot,
+  signedInPage as signInAs,
   startBrowserHarness,
   type BrowserHarness,
 } from './browser.ts'
@@ -58,24 +58,8 @@ for (const engine of testEngines()) {
       await harness?.close()
     })
 
-    /** A page signed in as `person`, by a session the app starts (the sign-in journeys are tested elsewhere). */
-    async function signedInPage(
-      person: Person,
-      options: { javaScriptEnabled?: boolean } = {},
-    ): Promise<Page> {
-      const page = await harness.newPage(options)
-      const session = await harness.testApp.db.database.transaction((tx) =>
-        harness.testApp.services.accounts.startSession(tx, person.id, 'password', {
-          requestId: randomUUID(),
-          ip: '127.0.0.1',
-          userAgent: 'playwright',
-        }),
-      )
-      await page
-        .context()
-        .addCookies([{ name: sessionCookieName, value: session.token, url: harness.baseUrl }])
-      return page
-    }
+    const signedInPage = (person: Person, options: { javaScriptEnabled?: boolean } = {}) =>
+      signInAs(harness, person, options)
 
     const daysAgo = (days: number) => {
       const date = new Date(Date.now() - days * 86_400_000)

@@ -18,7 +18,7 @@ import {
 
 // The main journeys in Chromium with JavaScript on, as most visitors see them, with axe run on every page
 // state visited.
-describe('main journey, with JavaScript', () => {
+describe('main journey, with JavaScript', { timeout: 120_000 }, () => {
   let harness: BrowserHarness
   let page: Page
   let pageErrors: string[]

@@ -14,7 +14,7 @@ import {
 // and every form submits with GET, so each step must work as it does with scripts; the page states differ
 // (the header shows every navigation link, nothing moves focus), so axe checks them too: axe cannot run in a
 // page without JavaScript, so it checks a copy of each page as rendered here (see browser.ts).
-describe('main journey, without JavaScript', () => {
+describe('main journey, without JavaScript', { timeout: 120_000 }, () => {
   let harness: BrowserHarness
   let page: Page
   const checkAxe = (label: string) => checkAccessibilityWithoutJavaScript(page, `${label} (no JavaScript)`)

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPerson, sessionCookieName, type Person } from '../support/identity.ts'
+import { createPerson, type Person } from '../support/identity.ts'
 import { pallasFile, readStudyFixture } from '../support/study-fixtures.ts'
 import { testEngines } from '../support/test-database.ts'
 import {
   checkAccessibility,
   checkAccessibilityWithoutJavaScript,
   collectPageErrors,
+  signedInPage as signInAs,
   startBrowserHarness,
   type BrowserHarness,
 } from './browser.ts'
@@ -53,23 +52,8 @@ for (const engine of testEngines()) {
       await harness?.close()
     })
 
-    async function signedInPage(
-      person: Person,
-      options: { javaScriptEnabled?: boolean } = {},
-    ): Promise<Page> {
-      const page = await harness.newPage(options)
-      const session = await harness.testApp.db.database.transaction((tx) =>
-        harness.testApp.services.accounts.startSession(tx, person.id, 'password', {
-          requestId: randomUUID(),
-          ip: '127.0.0.1',
-          userAgent: 'playwright',
-        }),
-      )
-      await page
-        .context()
-        .addCookies([{ name: sessionCookieName, value: session.token, url: harness.baseUrl }])
-      return page
-    }
+    const signedInPage = (person: Person, options: { javaScriptEnabled?: boolean } = {}) =>
+      signInAs(harness, person, options)
 
     it('lets a mentor offer places and the research lead approve them', async () => {
       const page = await signedInPage(mentor)

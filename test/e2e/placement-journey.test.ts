@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ukToday } from '../../src/modules/learning/index.ts'
-import { createPerson, sessionCookieName, type Person } from '../support/identity.ts'
+import { createPerson, type Person } from '../support/identity.ts'
 import { sampleFiles } from '../support/multipart.ts'
 import { pallasFile, principalOf, tocaFile } from '../support/study-fixtures.ts'
 import { testEngines } from '../support/test-database.ts'
@@ -13,6 +12,7 @@ import {
   checkAccessibility,
   checkAccessibilityWithoutJavaScript,
   collectPageErrors,
+  signedInPage as signInAs,
   startBrowserHarness,
   type BrowserHarness,
 } from './browser.ts'
@@ -76,23 +76,8 @@ for (const engine of testEngines()) {
       await harness?.close()
     })
 
-    async function signedInPage(
-      person: Person,
-      options: { javaScriptEnabled?: boolean } = {},
-    ): Promise<Page> {
-      const page = await harness.newPage(options)
-      const session = await harness.testApp.db.database.transaction((tx) =>
-        harness.testApp.services.accounts.startSession(tx, person.id, 'password', {
-          requestId: randomUUID(),
-          ip: '127.0.0.1',
-          userAgent: 'playwright',
-        }),
-      )
-      await page
-        .context()
-        .addCookies([{ name: sessionCookieName, value: session.token, url: harness.baseUrl }])
-      return page
-    }
+    const signedInPage = (person: Person, options: { javaScriptEnabled?: boolean } = {}) =>
+      signInAs(harness, person, options)
 
     const press = (page: Page, name: string) =>
       answerTo(page, () => page.getByRole('button', { name, exact: true }).click())
@@ -151,9 +136,10 @@ for (const engine of testEngines()) {
       // The learner ranks it, from the header's link.
       const learnerPage = await signedInPage(learner)
       await learnerPage.goto('/')
-      // The header has more sections than fit beside each other: the last are under "More".
-      await learnerPage.getByRole('button', { name: 'Browse More' }).click()
-      await learnerPage.getByRole('link', { name: 'Research placements' }).click()
+      await learnerPage
+        .getByRole('navigation', { name: 'Your account' })
+        .getByRole('link', { name: 'Research placements' })
+        .click()
       await verifyHeading(learnerPage, 'Placements')
       await learnerPage.getByRole('link', { name: 'Your placement choices' }).click()
       await verifyHeading(learnerPage, 'Your placement choices')

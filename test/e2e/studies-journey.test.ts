@@ -1,16 +1,15 @@
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPerson, sessionCookieName, type Person } from '../support/identity.ts'
+import { createPerson, type Person } from '../support/identity.ts'
 import { pallasFile, readStudyFixture, tocaFile } from '../support/study-fixtures.ts'
 import { testEngines } from '../support/test-database.ts'
 import {
   checkAccessibility,
   checkAccessibilityWithoutJavaScript,
   collectPageErrors,
+  signedInPage as signInAs,
   startBrowserHarness,
   type BrowserHarness,
 } from './browser.ts'
@@ -45,20 +44,7 @@ for (const engine of testEngines()) {
       await harness?.close()
     })
 
-    async function signedInPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-      const page = await harness.newPage(options)
-      const session = await harness.testApp.db.database.transaction((tx) =>
-        harness.testApp.services.accounts.startSession(tx, lead.id, 'password', {
-          requestId: randomUUID(),
-          ip: '127.0.0.1',
-          userAgent: 'playwright',
-        }),
-      )
-      await page
-        .context()
-        .addCookies([{ name: sessionCookieName, value: session.token, url: harness.baseUrl }])
-      return page
-    }
+    const signedInPage = (options: { javaScriptEnabled?: boolean } = {}) => signInAs(harness, lead, options)
 
     it('uploads study records, refusing a bad file, and matches a site by hand', async () => {
       const page = await signedInPage()

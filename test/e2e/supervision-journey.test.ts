@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ukToday } from '../../src/modules/learning/index.ts'
 import { insertPlacement } from '../../src/modules/placements/index.ts'
-import { createPerson, sessionCookieName, type Person } from '../support/identity.ts'
+import { createPerson, type Person } from '../support/identity.ts'
 import { sampleFiles } from '../support/multipart.ts'
 import { pallasFile, principalOf, readStudyFixture } from '../support/study-fixtures.ts'
 import { testEngines } from '../support/test-database.ts'
@@ -14,6 +13,7 @@ import {
   checkAccessibility,
   checkAccessibilityWithoutJavaScript,
   collectPageErrors,
+  signedInPage as signInAs,
   startBrowserHarness,
   type BrowserHarness,
 } from './browser.ts'
@@ -108,23 +108,8 @@ for (const engine of testEngines()) {
       await harness?.close()
     })
 
-    async function signedInPage(
-      person: Person,
-      options: { javaScriptEnabled?: boolean } = {},
-    ): Promise<Page> {
-      const page = await harness.newPage(options)
-      const session = await harness.testApp.db.database.transaction((tx) =>
-        harness.testApp.services.accounts.startSession(tx, person.id, 'password', {
-          requestId: randomUUID(),
-          ip: '127.0.0.1',
-          userAgent: 'playwright',
-        }),
-      )
-      await page
-        .context()
-        .addCookies([{ name: sessionCookieName, value: session.token, url: harness.baseUrl }])
-      return page
-    }
+    const signedInPage = (person: Person, options: { javaScriptEnabled?: boolean } = {}) =>
+      signInAs(harness, person, options)
 
     it('lets the programme lead set up supervision, the learner keep the logbook and the mentor review it', async () => {
       // The programme lead, with JavaScript.

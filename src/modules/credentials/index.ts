@@ -40,3 +40,50 @@ export {
   UnknownDocumentError,
 } from './json-ld-contexts.ts'
 export type { DocumentLoader, RemoteDocument } from './json-ld-contexts.ts'
+export { createCredentialVerifier, describeJsonPath } from './credential-verification.ts'
+export type {
+  AchievementSummary,
+  CheckName,
+  CheckOutcome,
+  CredentialVerdict,
+  CredentialVerifier,
+  IssuerSummary,
+  KnownIssuerKeys,
+  StatusAnswer,
+  StatusChecker,
+  VerificationCheck,
+} from './credential-verification.ts'
+export {
+  createCredentialVerificationService,
+  verificationRateLimit,
+} from './credential-verification-service.ts'
+export type { CredentialVerificationService } from './credential-verification-service.ts'
+export { credentialsApiRoutes } from './credentials-api.ts'
+export { registerVerificationPages } from './credential-verification-pages.ts'
+export {
+  buildDidDocument,
+  describeDidWebHost,
+  describeIssuerDid,
+  parseIssuerVerificationMethod,
+} from './issuer-did.ts'
+export type { DidDocument, IssuerKeyReference, IssuerPublicKey } from './issuer-did.ts'
+export { registerIssuerPages } from './issuer-pages.ts'
+export { createIssuerService, NotAnIssuerError, resolveFromKnownIssuerKeys } from './issuer-service.ts'
+export type { IssuerService, IssuerSigningKey, KeyRotation } from './issuer-service.ts'
+export { createKeyStoreRepository } from './key-store-repository.ts'
+export type { IssuerOrganisation, KeyStoreRepository } from './key-store-repository.ts'
+export { decryptPrivateKey, encryptPrivateKey, KeyDecryptionError } from './key-store.ts'
+export { resolveCredentialsKey } from './key-store-files.ts'
+export {
+  buildStatusListCredential,
+  buildStatusListEntry,
+  decodeStatusList,
+  encodeStatusList,
+  minimumStatusListBits,
+  readStatusBit,
+} from './status-list.ts'
+export type { BitstringStatusListEntry } from './status-list.ts'
+export { createStatusListRepository } from './status-list-repository.ts'
+export { createStatusListService, mayRevokeFor, RevocationRefusedError } from './status-list-service.ts'
+export type { RevocationOutcome, StatusListService } from './status-list-service.ts'
+export { readAchievementCredentialSchema } from './credential-schema-files.ts'

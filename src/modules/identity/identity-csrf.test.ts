@@ -144,6 +144,7 @@ describeEachIdentityApp('protection against cross-site request forgery', ({ app 
   it('exempts only public calculations that change nothing', () => {
     const exempt = app().app.routeTable.filter((route) => route.csrf === 'not-needed')
     expect(exempt.map((route) => `${route.method} ${route.url}`).sort()).toEqual([
+      'POST /api/v1/credentials/verify',
       'POST /api/v1/framework/check-programme',
       'POST /api/v1/framework/evaluate',
     ])
