@@ -41,7 +41,9 @@ import {
 } from './modules/organisations/index.ts'
 import { createPathwayService, type PathwayService } from './modules/pathways/index.ts'
 import {
+  createCredentialIssuanceService,
   createCredentialVerificationService,
+  type CredentialIssuanceService,
   type CredentialVerificationService,
   createIssuerService,
   createKeyStoreRepository,
@@ -97,6 +99,7 @@ export interface Services {
   readonly credentialVerification: CredentialVerificationService
   readonly issuers: IssuerService
   readonly statusLists: StatusListService
+  readonly credentialIssuance: CredentialIssuanceService
   readonly mailer: Mailer
   readonly emailOutbox: EmailOutbox
 }
@@ -257,6 +260,14 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     publicUrl: settings.publicUrl,
     now,
   })
+  // Issuance: a learner's achievement signed as an Open Badges 3.0 credential with a revocation status entry.
+  const credentialIssuance = createCredentialIssuanceService({
+    db: database,
+    issuers,
+    statusLists,
+    publicUrl: settings.publicUrl,
+    now,
+  })
   // Verification for anyone: did:key issuers offline, and Trellis's own did:web issuers' keys (KnownIssuerKeys) and
   // status lists (StatusChecker).
   const credentialVerification = createCredentialVerificationService({
@@ -283,6 +294,7 @@ export function composeServices(database: Database, settings: ServiceSettings): 
     credentialVerification,
     issuers,
     statusLists,
+    credentialIssuance,
     mailer,
     emailOutbox,
   }

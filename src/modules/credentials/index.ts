@@ -87,3 +87,23 @@ export { createStatusListRepository } from './status-list-repository.ts'
 export { createStatusListService, mayRevokeFor, RevocationRefusedError } from './status-list-service.ts'
 export type { RevocationOutcome, StatusListService } from './status-list-service.ts'
 export { readAchievementCredentialSchema } from './credential-schema-files.ts'
+export {
+  achievementCredentialSchema,
+  buildOpenBadgeCredential,
+  describeLearnerSubjectId,
+  frameworkName,
+} from './credential-builder.ts'
+export type {
+  CredentialAchievement,
+  CredentialBuildInput,
+  FrameworkLevelId,
+  UnsignedCredential,
+} from './credential-builder.ts'
+export { createCredentialIssuanceService } from './credential-issuance-service.ts'
+export type {
+  CredentialIssuanceService,
+  IssueCredentialInput,
+  IssuedCredential,
+  IssuedCredentialKind,
+  SignedCredential,
+} from './credential-issuance-service.ts'

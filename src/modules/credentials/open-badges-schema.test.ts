@@ -6,7 +6,7 @@ import ajvFormats from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
 import { signCredential } from './data-integrity.ts'
 import { createEd25519KeyPairFromSeed, describeDidKey } from './ed25519-keys.ts'
-import { contextUrls } from './json-ld-contexts.ts'
+import { unsignedPgCert } from '../../../test/support/credential-fixtures.ts'
 
 const schemaUrl = new URL(
   '../../../test/fixtures/credentials/ob_v3p0_achievementcredential_schema.json',
@@ -23,40 +23,7 @@ function compileSchema() {
 async function signPgCert() {
   const keyPair = createEd25519KeyPairFromSeed(Buffer.alloc(32, 3))
   const { did, verificationMethod } = describeDidKey(keyPair.publicKeyMultibase)
-  return signCredential(
-    {
-      '@context': [contextUrls.credentialsV2, contextUrls.openBadgesV3],
-      id: 'urn:uuid:2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
-      type: ['VerifiableCredential', 'OpenBadgeCredential'],
-      issuer: { id: did, type: ['Profile'], name: 'University of Exeter' },
-      validFrom: '2026-09-30T00:00:00Z',
-      name: 'Postgraduate Certificate in Clinical Research',
-      credentialSubject: {
-        id: 'did:example:learner-42',
-        type: ['AchievementSubject'],
-        achievement: {
-          id: 'urn:uuid:3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f',
-          type: ['Achievement'],
-          achievementType: 'Certificate',
-          name: 'PGCert Clinical Research',
-          description: 'Sixty UK credits at FHEQ level 7 in clinical research delivery.',
-          criteria: { narrative: 'Pass 60 UK credits of framework modules at FHEQ level 7.' },
-          creditsAvailable: 60,
-          alignment: [
-            {
-              type: ['Alignment'],
-              targetName: 'FHEQ level 7',
-              targetUrl: 'https://www.qaa.ac.uk/the-quality-code/qualifications-frameworks',
-              targetType: 'ext:FHEQLevel',
-            },
-          ],
-        },
-        creditsEarned: 60,
-      },
-    },
-    keyPair,
-    { verificationMethod, created: '2026-09-30T10:00:00Z' },
-  )
+  return signCredential(unsignedPgCert(did), keyPair, { verificationMethod, created: '2026-09-30T10:00:00Z' })
 }
 
 describe('the Open Badges 3.0 JSON Schema', () => {
